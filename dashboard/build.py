@@ -1,0 +1,132 @@
+"""Turn validated inputs into one zone FeatureCollection per date, and write them atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from shapely.geometry import Point, mapping
+from shapely.geometry.base import BaseGeometry
+
+from dashboard import zones
+from dashboard.load import Inputs
+from dashboard.model import GeoJSON, Override, Place, Timeline
+from dashboard.timeline import events_by_place, holders_on, timeline_dates
+
+
+@dataclass(frozen=True)
+class DayZones:
+    day: date
+    geometry: dict[str, BaseGeometry]  # faction id → zone, in faction order
+    holders: dict[str, str]  # place id → holder
+
+
+def override_ends(overrides: Iterable[Override], timeline: Timeline) -> dict[str, date]:
+    """For each override, the first later event at a control point inside it (when it stops applying)."""
+    grouped = events_by_place(timeline.events)
+    ends = {}
+    for override in overrides:
+        later = [
+            e.date
+            for p in timeline.places
+            if override.geometry.contains(Point(p.lon, p.lat))
+            for e in grouped.get(p.id, ())
+            if e.date > override.date
+        ]
+        if later:
+            ends[override.label] = min(later)
+    return ends
+
+
+def build_days(inputs: Inputs, on_day: Callable[[date], None] | None = None) -> list[DayZones]:
+    """Zones for every date of the data set. Cells are computed once: only holders change."""
+    timeline = inputs.timeline
+    points = [zones.ControlPoint(p.id, p.lon, p.lat) for p in timeline.places]
+    cells = zones.voronoi_cells(points, inputs.country)
+    ends = override_ends(inputs.overrides, timeline)
+    order = timeline.faction_ids
+    days = []
+    for day in timeline_dates(timeline, inputs.dataset.end):
+        holders = holders_on(timeline, day)
+        derived = zones.dissolve(cells, [holders[p.id] for p in points])
+        drawn = zones.apply_overrides(derived, zones.active_overrides(inputs.overrides, day, ends), inputs.country)
+        days.append(DayZones(day, zones.clean_coverage(drawn, order), holders))
+        if on_day:
+            on_day(day)
+    return days
+
+
+def day_problems(day_zones: DayZones, inputs: Inputs) -> list[str]:
+    """Broken invariants: gaps, overlaps, area outside the country, points outside their holder's zone."""
+    problems = zones.coverage_problems(day_zones.geometry, inputs.country)
+    points = [zones.ControlPoint(p.id, p.lon, p.lat) for p in inputs.timeline.places]
+    for place_id in zones.misplaced_points(day_zones.geometry, points, day_zones.holders):
+        problems.append(f"control point {place_id} ({day_zones.holders[place_id]}) lies outside its holder's zone")
+    return problems
+
+
+def feature_collection(day_zones: DayZones, places: tuple[Place, ...]) -> GeoJSON:
+    """One feature per faction holding ground, with its area, control points and known population."""
+    features = []
+    for faction, geometry in day_zones.geometry.items():
+        held = [p for p in places if day_zones.holders[p.id] == faction and p.kind != "anchor"]
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "faction": faction,
+                    "date": day_zones.day.isoformat(),
+                    "area_km2": round(zones.geodesic_area_km2(geometry), 1),
+                    "places": len(held),
+                    "population": sum(p.population or 0 for p in held),
+                    "places_without_population": sum(p.population is None for p in held),
+                },
+                "geometry": mapping(geometry),
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def dumps(collection: GeoJSON) -> str:
+    """Deterministic, compact GeoJSON text (one feature per line, for readable diffs)."""
+    features = ",\n".join(
+        json.dumps(f, ensure_ascii=False, separators=(",", ":"), allow_nan=False) for f in collection["features"]
+    )
+    return '{"type":"FeatureCollection","features":[\n' + features + "\n]}\n"
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write to a temporary file beside `path`, then rename: readers see the old or the new file, whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_zones(zone_dir: Path, collections: dict[date, GeoJSON]) -> tuple[list[Path], list[Path]]:
+    """Write one file per date; remove built files for dates no longer in the data (never overrides).
+
+    Returns the files written and the files removed.
+    """
+    written = []
+    for day, collection in collections.items():
+        path = zone_dir / f"{day.isoformat()}.geojson"
+        write_atomically(path, dumps(collection))
+        written.append(path)
+    removed = [stale for stale in sorted(zone_dir.glob("????-??-??.geojson")) if stale not in written]
+    for stale in removed:
+        stale.unlink()
+    return written, removed

@@ -1,0 +1,556 @@
+"""The only module that opens input files.
+
+Every reader checks what it reads and records each problem with the file, the row or feature,
+and the rule broken, then keeps going with the rows that were good, so `validate` can list
+every problem at once and the app can keep serving what was good.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import shapely
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from shapely.geometry import Point, shape
+from shapely.geometry.base import BaseGeometry
+
+from dashboard.model import (
+    CONFIDENCES,
+    Atlas,
+    Event,
+    Faction,
+    GeoJSON,
+    Override,
+    Place,
+    Source,
+    Summary,
+    Timeline,
+)
+from dashboard.timeline import date_range, events_by_place, holder_on
+
+log = logging.getLogger(__name__)
+
+PLACE_KINDS = ("city", "town", "village", "district", "airbase", "military_site", "hill", "crossing", "anchor")
+BASE_LAYERS = ("country", "governorates", "neighbours", "rivers", "rivers_gshhg", "lakes", "highways", "disputed")
+POLYGONAL = ("Polygon", "MultiPolygon")
+WGS84_NAMES = ("urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84", "EPSG:4326", "urn:ogc:def:crs:EPSG::4326")
+# A place may sit this far (degrees, ~2 km) outside the simplified outline: border towns.
+BORDER_TOLERANCE_DEG = 0.02
+ZONE_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.geojson$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    where: str  # "row 12 (place_id=hama)", "feature 3", "" for the whole file
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f" {self.where}" if self.where else ""
+        return f"{self.file}{where}: [{self.rule}] {self.message}"
+
+
+class DataError(Exception):
+    """Input that cannot be used; `problems` lists every reason."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class Report:
+    """Collects problems while readers keep going."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, file: str, where: str, rule: str, message: str) -> None:
+        self.problems.append(Problem(file, where, rule, message))
+
+
+# ---------------------------------------------------------------- row schemas
+
+
+def _http_url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value, re.IGNORECASE):
+        raise ValueError("must be an http(s) URL")
+    return value
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid", frozen=True)
+
+
+class FactionRow(_Row):
+    faction_id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str = Field(min_length=1)
+    label_ar: str = Field(min_length=1)
+    colour: str = Field(pattern=r"^#[0-9a-fA-F]{6}$")
+    order: int
+    description: str = ""
+
+
+class PlaceRow(_Row):
+    place_id: str = Field(pattern=r"^[a-z0-9][a-z0-9_]*$")
+    name_en: str = Field(min_length=1)
+    name_ar: str = ""
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    kind: str
+    governorate: str = Field(min_length=1)
+    population: int | None = Field(default=None, ge=0)
+    baseline_holder: str
+    coord_source: str = ""
+    note: str = ""
+
+    @field_validator("population", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, value: str) -> str:
+        if value not in PLACE_KINDS:
+            raise ValueError(f"must be one of {', '.join(PLACE_KINDS)}")
+        return value
+
+
+class EventRow(_Row):
+    date: date
+    place_id: str = Field(min_length=1)
+    holder: str = Field(min_length=1)
+    confidence: str
+    source_url: str
+    source_title: str = Field(min_length=1)
+    note: str = ""
+
+    @field_validator("confidence")
+    @classmethod
+    def _known_confidence(cls, value: str) -> str:
+        if value not in CONFIDENCES:
+            raise ValueError(f"must be one of {', '.join(CONFIDENCES)}")
+        return value
+
+    @field_validator("source_url")
+    @classmethod
+    def _http(cls, value: str) -> str:
+        return _http_url(value)
+
+
+class SourceEntry(_Row):
+    title: str = Field(min_length=1)
+    url: str
+
+    @field_validator("url")
+    @classmethod
+    def _http(cls, value: str) -> str:
+        return _http_url(value)
+
+
+class SummaryEntry(_Row):
+    summary: str = Field(min_length=1)
+    sources: list[SourceEntry] = Field(min_length=1)
+
+
+class DatasetInfo(_Row):
+    title: str
+    baseline: date
+    end: date
+    as_of: date
+    attribution: str = Field(min_length=1)
+
+
+def _explain(error: ValidationError) -> str:
+    parts = []
+    for e in error.errors():
+        loc = ".".join(str(x) for x in e["loc"]) or "row"
+        parts.append(f"{loc}: {e['msg']}")
+    return "; ".join(parts)
+
+
+# ---------------------------------------------------------------- readers
+
+
+def _read_csv(path: Path, report: Report, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """Rows with their line numbers; a wrong header is a problem for the whole file."""
+    name = path.name
+    if not path.exists():
+        report.add(name, "", "missing-file", f"{path} does not exist")
+        return []
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        header = tuple(reader.fieldnames or ())
+        if header != columns:
+            report.add(name, "header", "columns", f"expected columns {', '.join(columns)}; found {', '.join(header)}")
+            return []
+        rows = []
+        for row in reader:
+            line = reader.line_num
+            if None in row or any(v is None for v in row.values()):
+                report.add(name, f"row {line}", "columns", "wrong number of fields")
+                continue
+            rows.append((line, row))
+        return rows
+
+
+def read_dataset(data_dir: Path, report: Report) -> DatasetInfo | None:
+    path = data_dir / "dataset.yaml"
+    try:
+        return DatasetInfo.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        report.add(path.name, "", "missing-file", f"{path} does not exist")
+    except (yaml.YAMLError, ValidationError, TypeError) as error:
+        detail = _explain(error) if isinstance(error, ValidationError) else str(error)
+        report.add(path.name, "", "schema", detail)
+    return None
+
+
+def read_factions(data_dir: Path, report: Report) -> tuple[Faction, ...]:
+    file = "factions.csv"
+    factions: dict[str, Faction] = {}
+    for line, row in _read_csv(data_dir / file, report, tuple(FactionRow.model_fields)):
+        try:
+            r = FactionRow.model_validate(row)
+        except ValidationError as error:
+            report.add(file, f"row {line}", "schema", _explain(error))
+            continue
+        if r.faction_id in factions:
+            report.add(file, f"row {line} (faction_id={r.faction_id})", "duplicate-id", "faction id used twice")
+            continue
+        factions[r.faction_id] = Faction(r.faction_id, r.label, r.label_ar, r.colour.lower(), r.order, r.description)
+    return tuple(sorted(factions.values(), key=lambda f: (f.order, f.id)))
+
+
+def read_places(
+    data_dir: Path, report: Report, faction_ids: set[str], country: BaseGeometry | None
+) -> tuple[Place, ...]:
+    file = "places.csv"
+    places: dict[str, Place] = {}
+    for line, row in _read_csv(data_dir / file, report, tuple(PlaceRow.model_fields)):
+        where = f"row {line} (place_id={row.get('place_id', '')})"
+        try:
+            r = PlaceRow.model_validate(row)
+        except ValidationError as error:
+            report.add(file, where, "schema", _explain(error))
+            continue
+        if r.place_id in places:
+            report.add(file, where, "duplicate-id", "place id used twice")
+            continue
+        if r.baseline_holder not in faction_ids:
+            report.add(file, where, "unknown-faction", f"baseline_holder {r.baseline_holder!r} is not in factions.csv")
+            continue
+        if country is not None and not _near(country, r.lon, r.lat):
+            if _near(country, r.lat, r.lon):
+                report.add(file, where, "lat-lon-swapped", f"lat={r.lat}, lon={r.lon} lies in Syria only if swapped")
+            else:
+                report.add(file, where, "outside-syria", f"lat={r.lat}, lon={r.lon} is outside Syria")
+            continue
+        places[r.place_id] = Place(
+            r.place_id, r.name_en, r.name_ar, r.lat, r.lon, r.kind, r.governorate, r.population,
+            r.baseline_holder, r.coord_source, r.note,
+        )  # fmt: skip
+    return tuple(places.values())
+
+
+def _near(country: BaseGeometry, lon: float, lat: float) -> bool:
+    return country.dwithin(Point(lon, lat), BORDER_TOLERANCE_DEG)
+
+
+def read_events(
+    data_dir: Path, report: Report, places: tuple[Place, ...], faction_ids: set[str], first: date, last: date
+) -> tuple[Event, ...]:
+    """Events that name a known place and faction, dated after the baseline, one per place and day."""
+    file = "events.csv"
+    place_by_id = {p.id: p for p in places}
+    seen: dict[tuple[str, date], int] = {}
+    events: list[tuple[int, Event]] = []
+    for line, row in _read_csv(data_dir / file, report, tuple(EventRow.model_fields)):
+        where = f"row {line} (place_id={row.get('place_id', '')}, date={row.get('date', '')})"
+        try:
+            r = EventRow.model_validate(row)
+        except ValidationError as error:
+            report.add(file, where, "schema", _explain(error))
+            continue
+        if r.place_id not in place_by_id:
+            report.add(file, where, "unknown-place", f"place {r.place_id!r} is not in places.csv")
+            continue
+        if r.holder not in faction_ids:
+            report.add(file, where, "unknown-faction", f"holder {r.holder!r} is not in factions.csv")
+            continue
+        if not first < r.date <= last:
+            report.add(file, where, "date-out-of-range", f"{r.date} is outside {first} (baseline, exclusive)-{last}")
+            continue
+        if (r.place_id, r.date) in seen:
+            report.add(
+                file,
+                where,
+                "duplicate-event",
+                f"row {seen[r.place_id, r.date]} already changes this place on this date",
+            )
+            continue
+        seen[r.place_id, r.date] = line
+        events.append((line, Event(r.date, r.place_id, r.holder, r.confidence, r.source_url, r.source_title, r.note)))  # type: ignore[arg-type]
+    _check_changes(file, events, place_by_id, report)
+    return tuple(e for _, e in sorted(events, key=lambda le: (le[1].date, le[1].place_id)))
+
+
+def _check_changes(file: str, events: list[tuple[int, Event]], places: dict[str, Place], report: Report) -> None:
+    """An event must hand the place to someone other than its holder the day before."""
+    line_of = {id(e): line for line, e in events}
+    for place_id, group in events_by_place(tuple(e for _, e in events)).items():
+        holder = places[place_id].baseline_holder
+        for event in group:
+            if event.holder == holder:
+                report.add(
+                    file, f"row {line_of[id(event)]} (place_id={place_id}, date={event.date})", "no-change",
+                    f"{place_id} is already held by {holder} before {event.date}",
+                )  # fmt: skip
+            holder = event.holder
+
+
+def read_geojson(path: Path, report: Report) -> GeoJSON | None:
+    """A FeatureCollection in WGS84, or None (with a problem) if unreadable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        report.add(path.name, "", "missing-file", f"{path} does not exist")
+        return None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        report.add(path.name, "", "json", f"not valid JSON: {error}")
+        return None
+    if (
+        not isinstance(data, dict)
+        or data.get("type") != "FeatureCollection"
+        or not isinstance(data.get("features"), list)
+    ):
+        report.add(path.name, "", "geojson", "must be a GeoJSON FeatureCollection")
+        return None
+    crs = data.get("crs")
+    if crs is not None:
+        name = (crs.get("properties") or {}).get("name", "") if isinstance(crs, dict) else ""
+        if name not in WGS84_NAMES:
+            report.add(path.name, "crs", "crs", f"CRS {name or crs!r} is not WGS84 (EPSG:4326 / CRS84)")
+            return None
+    return data
+
+
+def feature_geometry(
+    file: str, index: int, feature: Any, report: Report, kinds: tuple[str, ...] = POLYGONAL
+) -> BaseGeometry | None:
+    """The feature's shapely geometry if it is of an allowed type and valid."""
+    where = f"feature {index}"
+    if not isinstance(feature, dict) or not isinstance(feature.get("geometry"), dict):
+        report.add(file, where, "geometry", "feature has no geometry")
+        return None
+    kind = feature["geometry"].get("type")
+    if kind not in kinds:
+        report.add(file, where, "geometry-type", f"{kind} is not allowed here (expected {' or '.join(kinds)})")
+        return None
+    try:
+        geometry = shape(feature["geometry"])
+    except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.GEOSException) as error:
+        report.add(file, where, "geometry", f"unreadable coordinates: {error}")
+        return None
+    if geometry.is_empty:
+        report.add(file, where, "geometry", "geometry is empty")
+        return None
+    if not geometry.is_valid:
+        report.add(file, where, "invalid-geometry", shapely.is_valid_reason(geometry))
+        return None
+    return geometry
+
+
+def read_base_layers(data_dir: Path, report: Report) -> dict[str, GeoJSON]:
+    layers = {}
+    for name in BASE_LAYERS:
+        layer = read_geojson(data_dir / "base" / f"{name}.geojson", report)
+        if layer is not None:
+            layers[name] = layer
+    return layers
+
+
+def country_outline(base_layers: dict[str, GeoJSON], report: Report) -> BaseGeometry | None:
+    layer = base_layers.get("country")
+    if layer is None:
+        return None
+    parts = [feature_geometry("country.geojson", i, f, report) for i, f in enumerate(layer["features"])]
+    valid = [p for p in parts if p is not None]
+    return shapely.union_all(valid) if valid else None
+
+
+def read_overrides(
+    data_dir: Path, report: Report, faction_ids: set[str], first: date, last: date
+) -> tuple[Override, ...]:
+    """Hand-drawn polygons from zones/overrides/YYYY-MM-DD.geojson; polygons in one file may not overlap."""
+    folder = data_dir / "zones" / "overrides"
+    overrides: list[Override] = []
+    for path in sorted(folder.glob("*.geojson")) if folder.is_dir() else []:
+        file = f"overrides/{path.name}"
+        try:
+            day = date.fromisoformat(path.stem)
+        except ValueError:
+            report.add(file, "", "file-name", "override files must be named YYYY-MM-DD.geojson")
+            continue
+        if not first <= day <= last:
+            report.add(file, "", "date-out-of-range", f"{day} is outside {first}-{last}")
+            continue
+        data = read_geojson(path, report)
+        if data is None:
+            continue
+        in_file: list[Override] = []
+        for index, feature in enumerate(data["features"]):
+            geometry = feature_geometry(file, index, feature, report)
+            if geometry is None:
+                continue
+            faction = (feature.get("properties") or {}).get("faction")
+            if faction not in faction_ids:
+                report.add(file, f"feature {index}", "unknown-faction", f"faction {faction!r} is not in factions.csv")
+                continue
+            overlap = next((o for o in in_file if o.geometry.intersection(geometry).area > 0), None)
+            if overlap is not None:
+                report.add(file, f"feature {index}", "overlapping-overrides", f"overlaps {overlap.label}")
+                continue
+            in_file.append(Override(day, faction, geometry, f"{file}#feature {index}"))
+        overrides.extend(in_file)
+    return tuple(overrides)
+
+
+def read_summaries(data_dir: Path, report: Report, place_ids: set[str]) -> dict[str, Summary]:
+    file = "summaries.yaml"
+    path = data_dir / file
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        return {}
+    except yaml.YAMLError as error:
+        report.add(file, "", "yaml", str(error))
+        return {}
+    if not isinstance(raw, dict):
+        report.add(file, "", "schema", "must map place ids to {summary, sources}")
+        return {}
+    summaries = {}
+    for place_id, entry in raw.items():
+        where = f"entry {place_id}"
+        if place_id not in place_ids:
+            report.add(file, where, "unknown-place", f"place {place_id!r} is not in places.csv")
+            continue
+        try:
+            e = SummaryEntry.model_validate(entry)
+        except ValidationError as error:
+            report.add(file, where, "schema", _explain(error))
+            continue
+        summaries[place_id] = Summary(place_id, e.summary, tuple(Source(s.title, s.url) for s in e.sources))
+    return summaries
+
+
+def read_zones(data_dir: Path, report: Report, dates: tuple[date, ...], faction_ids: set[str]) -> dict[date, GeoJSON]:
+    """The built zone files for every date (built by `python -m dashboard build`)."""
+    zones = {}
+    for day in dates:
+        path = data_dir / "zones" / f"{day.isoformat()}.geojson"
+        if not path.exists():
+            report.add(
+                f"zones/{path.name}",
+                "",
+                "missing-file",
+                "zones not built for this date: run `python -m dashboard build`",
+            )
+            continue
+        data = read_geojson(path, report)
+        if data is None:
+            continue
+        bad = [
+            i for i, f in enumerate(data["features"]) if (f.get("properties") or {}).get("faction") not in faction_ids
+        ]
+        if bad:
+            report.add(
+                f"zones/{path.name}", f"feature {bad[0]}", "unknown-faction", "zone faction is not in factions.csv"
+            )
+            continue
+        zones[day] = data
+    return zones
+
+
+# ---------------------------------------------------------------- whole data set
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What `build` needs: the timeline, the country outline, overrides and the dataset header."""
+
+    timeline: Timeline
+    country: BaseGeometry
+    overrides: tuple[Override, ...]
+    dataset: DatasetInfo
+    base_layers: dict[str, GeoJSON]
+
+
+def read_inputs(data_dir: Path, report: Report) -> Inputs | None:
+    """Read and cross-check every analyst input; None if something essential is unusable."""
+    dataset = read_dataset(data_dir, report)
+    factions = read_factions(data_dir, report)
+    base_layers = read_base_layers(data_dir, report)
+    country = country_outline(base_layers, report)
+    if dataset is None or not factions or country is None:
+        return None
+    faction_ids = {f.id for f in factions}
+    places = read_places(data_dir, report, faction_ids, country)
+    events = read_events(data_dir, report, places, faction_ids, dataset.baseline, dataset.end)
+    timeline = Timeline(factions, places, events, dataset.baseline)
+    overrides = read_overrides(data_dir, report, faction_ids, dataset.baseline, dataset.end)
+    _check_overrides_against_places(timeline, overrides, report)
+    return Inputs(timeline, country, overrides, dataset, base_layers)
+
+
+def _check_overrides_against_places(timeline: Timeline, overrides: tuple[Override, ...], report: Report) -> None:
+    """A hand-drawn zone may not contradict a control point inside it on the day it is drawn."""
+    events = events_by_place(timeline.events)
+    for override in overrides:
+        for place in timeline.places:
+            if not override.geometry.contains(Point(place.lon, place.lat)):
+                continue
+            holder = holder_on(place, events.get(place.id, ()), override.date)
+            if holder != override.faction:
+                file, _, where = override.label.partition("#")
+                report.add(
+                    file, where, "override-contradicts-place",
+                    f"{place.id} lies inside but is held by {holder} on {override.date}, not {override.faction}",
+                )  # fmt: skip
+
+
+def validate(data_dir: Path) -> list[Problem]:
+    """Every problem in the analyst inputs and summaries (not the built zones)."""
+    report = Report()
+    inputs = read_inputs(data_dir, report)
+    if inputs is not None:
+        read_summaries(data_dir, report, {p.id for p in inputs.timeline.places})
+    return report.problems
+
+
+def load_atlas(data_dir: Path, *, strict: bool = True) -> Atlas:
+    """Everything the app shows. With strict=False bad rows are skipped and logged, not fatal."""
+    report = Report()
+    inputs = read_inputs(data_dir, report)
+    if inputs is None:
+        raise DataError(report.problems)
+    timeline = inputs.timeline
+    dates = date_range(inputs.dataset.baseline, inputs.dataset.end)
+    zones = read_zones(data_dir, report, dates, set(timeline.faction_ids))
+    summaries = read_summaries(data_dir, report, {p.id for p in timeline.places})
+    if report.problems:
+        if strict or not zones:
+            raise DataError(report.problems)
+        for problem in report.problems:
+            log.warning("skipped: %s", problem)
+    served = tuple(d for d in dates if d in zones)
+    return Atlas(timeline, served, zones, inputs.base_layers, summaries, inputs.dataset.attribution)

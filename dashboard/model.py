@@ -1,0 +1,97 @@
+"""Plain, frozen data types shared by every layer. No I/O, no dash, no plotly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+Confidence = Literal["confirmed", "reported", "claimed"]
+CONFIDENCES: tuple[Confidence, ...] = ("confirmed", "reported", "claimed")
+
+GeoJSON = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Faction:
+    id: str
+    label: str
+    label_ar: str
+    colour: str
+    order: int
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Place:
+    id: str
+    name_en: str
+    name_ar: str
+    lat: float
+    lon: float
+    kind: str
+    governorate: str
+    population: int | None
+    baseline_holder: str
+    coord_source: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Event:
+    date: date
+    place_id: str
+    holder: str
+    confidence: Confidence
+    source_url: str
+    source_title: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    place_id: str
+    text: str
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True)
+class Override:
+    """A hand-drawn polygon that wins over derived zones from `date` on."""
+
+    date: date
+    faction: str
+    geometry: Any  # shapely Polygon/MultiPolygon, WGS84
+    label: str  # "<file>#<feature index>" for messages
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The validated analyst input: everything `build` needs besides geometry."""
+
+    factions: tuple[Faction, ...]
+    places: tuple[Place, ...]
+    events: tuple[Event, ...]
+    baseline: date
+
+    @property
+    def faction_ids(self) -> tuple[str, ...]:
+        return tuple(f.id for f in self.factions)
+
+
+@dataclass(frozen=True)
+class Atlas:
+    """Everything the app shows, loaded and validated once at start-up."""
+
+    timeline: Timeline
+    dates: tuple[date, ...]
+    zones: dict[date, GeoJSON]  # one FeatureCollection per date, as built
+    base_layers: dict[str, GeoJSON]
+    summaries: dict[str, Summary] = field(default_factory=dict)
+    attribution: str = ""

@@ -1,0 +1,90 @@
+"""Who held what, when: pure look-ups over a validated Timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dashboard.model import Event, Place, Timeline
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change of hands: `event` moved the place from `previous` to `event.holder`."""
+
+    event: Event
+    previous: str
+
+
+def date_range(first: date, last: date) -> tuple[date, ...]:
+    """Every day from `first` to `last`, inclusive."""
+    return tuple(first + timedelta(days=i) for i in range((last - first).days + 1))
+
+
+def timeline_dates(timeline: Timeline, last: date | None = None) -> tuple[date, ...]:
+    """The baseline day through the last event day (or `last`, if later)."""
+    end = max([timeline.baseline, *(e.date for e in timeline.events), *([last] if last else [])])
+    return date_range(timeline.baseline, end)
+
+
+def events_by_place(events: tuple[Event, ...]) -> dict[str, tuple[Event, ...]]:
+    """Events grouped per place, each group in date order."""
+    grouped: dict[str, list[Event]] = {}
+    for event in sorted(events, key=lambda e: (e.date, e.place_id)):
+        grouped.setdefault(event.place_id, []).append(event)
+    return {place_id: tuple(group) for place_id, group in grouped.items()}
+
+
+def holder_on(place: Place, events: tuple[Event, ...], day: date) -> str:
+    """The baseline holder, then the holder named by the last event on or before `day`.
+
+    `events` are this place's events (any order).
+    """
+    holder = place.baseline_holder
+    for event in sorted(events, key=lambda e: e.date):
+        if event.date > day:
+            break
+        holder = event.holder
+    return holder
+
+
+def holders_on(timeline: Timeline, day: date) -> dict[str, str]:
+    """Holder of every place on `day`, keyed by place id."""
+    grouped = events_by_place(timeline.events)
+    return {p.id: holder_on(p, grouped.get(p.id, ()), day) for p in timeline.places}
+
+
+def latest_event(events: tuple[Event, ...], day: date) -> Event | None:
+    """The last of a place's events on or before `day`, if any."""
+    past = [e for e in events if e.date <= day]
+    return max(past, key=lambda e: e.date) if past else None
+
+
+def place_history(place: Place, events: tuple[Event, ...]) -> tuple[Change, ...]:
+    """Every change of hands at a place, oldest first."""
+    changes: list[Change] = []
+    holder = place.baseline_holder
+    for event in sorted(events, key=lambda e: e.date):
+        changes.append(Change(event=event, previous=holder))
+        holder = event.holder
+    return tuple(changes)
+
+
+def changes_between(timeline: Timeline, start: date, end: date) -> tuple[Change, ...]:
+    """Places whose holder on `end` differs from their holder on `start` (start < end).
+
+    Each entry is the last event in (start, end] with `previous` = the holder on `start`.
+    """
+    if end <= start:
+        return ()
+    before = holders_on(timeline, start)
+    after = holders_on(timeline, end)
+    grouped = events_by_place(timeline.events)
+    result = []
+    for place_id, holder in after.items():
+        if holder == before[place_id]:
+            continue
+        last = latest_event(grouped[place_id], end)
+        assert last is not None  # a changed holder implies an event
+        result.append(Change(event=last, previous=before[place_id]))
+    return tuple(sorted(result, key=lambda c: (c.event.date, c.event.place_id)))
