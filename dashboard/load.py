@@ -236,6 +236,7 @@ def read_places(
 ) -> tuple[Place, ...]:
     file = "places.csv"
     places: dict[str, Place] = {}
+    located: dict[tuple[float, float], str] = {}
     for line, row in _read_csv(data_dir / file, report, tuple(PlaceRow.model_fields)):
         where = f"row {line} (place_id={row.get('place_id', '')})"
         try:
@@ -255,6 +256,10 @@ def read_places(
             else:
                 report.add(file, where, "outside-syria", f"lat={r.lat}, lon={r.lon} is outside Syria")
             continue
+        if (r.lon, r.lat) in located:
+            report.add(file, where, "duplicate-location", f"same coordinates as {located[r.lon, r.lat]}")
+            continue
+        located[r.lon, r.lat] = r.place_id
         places[r.place_id] = Place(
             r.place_id, r.name_en, r.name_ar, r.lat, r.lon, r.kind, r.governorate, r.population,
             r.baseline_holder, r.coord_source, r.note,

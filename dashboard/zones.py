@@ -36,17 +36,20 @@ class ControlPoint:
 def voronoi_cells(points: Sequence[ControlPoint], country: BaseGeometry) -> list[BaseGeometry]:
     """One cell per point (same order), clipped to `country`; together they tile it.
 
-    Points must be distinct: two points at one location would share a single cell.
+    Points must be at distinct locations (a ValueError names the pair otherwise).
     """
     if not points:
         raise ValueError("at least one control point is needed")
+    seen: dict[tuple[float, float], str] = {}
+    for p in points:
+        if (p.lon, p.lat) in seen:
+            raise ValueError(f"{seen[p.lon, p.lat]} and {p.id} are at the same location")
+        seen[p.lon, p.lat] = p.id
     coords = np.array([(p.lon * LON_SCALE, p.lat) for p in points])
     sites = shapely.multipoints(coords)
     scaled_country = _scale(country, LON_SCALE)
     envelope = shapely.box(*scaled_country.buffer(1.0).bounds)
     regions = shapely.get_parts(shapely.voronoi_polygons(sites, extend_to=envelope, ordered=True))
-    if len(regions) != len(points):
-        raise ValueError(f"{len(points)} points gave {len(regions)} cells: are two points at the same location?")
     return [_polygonal(_scale(cell, 1 / LON_SCALE).intersection(country)) for cell in regions]
 
 

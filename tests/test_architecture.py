@@ -1,0 +1,53 @@
+"""House rules that code review alone would let slip."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "dashboard"
+# Core modules: pure data and geometry, usable without a web stack.
+CORE = ("model", "config", "load", "timeline", "zones", "build")
+WEB = ("dash", "plotly", "flask")
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("module", CORE)
+def test_core_modules_never_import_the_web_stack(module: str) -> None:
+    imports = imported_modules(PACKAGE / f"{module}.py")
+    assert not {name for name in imports if name.split(".")[0] in WEB}
+
+
+def test_model_does_no_io_and_imports_no_project_module() -> None:
+    imports = imported_modules(PACKAGE / "model.py")
+    assert not {name for name in imports if name.startswith("dashboard")}
+    assert "open(" not in (PACKAGE / "model.py").read_text(encoding="utf-8")
+
+
+def test_ruff_is_clean() -> None:
+    ruff = shutil.which("ruff") or pytest.fail("ruff is not installed (requirements-dev.txt)")
+    result = subprocess.run([ruff, "check", str(PACKAGE.parent)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout
+
+
+def test_readme_test_command_is_what_ci_runs() -> None:
+    root = PACKAGE.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    ci = (root / ".ci" / "run").read_text(encoding="utf-8")
+    command = ci.strip().splitlines()[-1]
+    assert command == "python -m pytest"
+    assert f"\n{command}\n" in readme

@@ -1,0 +1,97 @@
+"""`python -m dashboard build` end to end on a copy of the shipped data."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from shapely.geometry import Point, shape
+
+from dashboard.config import DEFAULT_DATA_DIR
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "dashboard", *args], capture_output=True, text=True, check=False)
+
+
+def digests(folder: Path, pattern: str = "*") -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob(pattern))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "geo"
+    shutil.copytree(DEFAULT_DATA_DIR, target)
+    return target
+
+
+def test_build_reproduces_the_shipped_zones_byte_for_byte(data_copy: Path) -> None:
+    shutil.rmtree(data_copy / "zones")
+    first = run_cli("build", "--data-dir", str(data_copy))
+    assert first.returncode == 0, first.stderr
+    assert digests(data_copy / "zones") == digests(DEFAULT_DATA_DIR / "zones", "????-??-??.geojson")
+    built = digests(data_copy / "zones")
+    second = run_cli("build", "--data-dir", str(data_copy))
+    assert second.returncode == 0, second.stderr
+    assert digests(data_copy / "zones") == built
+
+
+def test_build_leaves_analyst_files_untouched_and_no_temporary_files(data_copy: Path) -> None:
+    before = {k: v for k, v in digests(data_copy).items() if not k.startswith("zones/2")}
+    assert run_cli("build", "--data-dir", str(data_copy)).returncode == 0
+    after = {k: v for k, v in digests(data_copy).items() if not k.startswith("zones/2")}
+    assert after == before
+    assert not list(data_copy.rglob("*.tmp"))
+
+
+def test_build_refuses_bad_input_and_writes_nothing(data_copy: Path) -> None:
+    before = digests(data_copy / "zones")
+    with (data_copy / "events.csv").open("a", encoding="utf-8") as handle:
+        handle.write("2024-12-01,atlantis,hts,confirmed,https://example.org,Example,\n")
+    result = run_cli("build", "--data-dir", str(data_copy))
+    assert result.returncode == 1
+    assert "events.csv row" in result.stderr and "unknown-place" in result.stderr and "atlantis" in result.stderr
+    assert digests(data_copy / "zones") == before
+
+
+def test_an_override_wins_from_its_date_on(data_copy: Path) -> None:
+    """A hand-drawn SDF square in the open desert of Homs governorate, far from any control point."""
+    square = [[38.0, 34.2], [38.2, 34.2], [38.2, 34.4], [38.0, 34.4], [38.0, 34.2]]
+    inside = Point(38.1, 34.3)
+    places = (data_copy / "places.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert not any(
+        38.0 < float(row.split(",")[4]) < 38.2 and 34.2 < float(row.split(",")[3]) < 34.4 for row in places
+    ), "the test square must hold no control point"
+    override = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": {"faction": "sdf"},
+                      "geometry": {"type": "Polygon", "coordinates": [square]}}],
+    }  # fmt: skip
+    (data_copy / "zones" / "overrides").mkdir(parents=True, exist_ok=True)
+    (data_copy / "zones" / "overrides" / "2024-12-02.geojson").write_text(json.dumps(override))
+    result = run_cli("build", "--data-dir", str(data_copy))
+    assert result.returncode == 0, result.stderr
+
+    def holder_at(day: str) -> str:
+        collection = json.loads((data_copy / "zones" / f"{day}.geojson").read_text())
+        return next(f["properties"]["faction"] for f in collection["features"] if shape(f["geometry"]).covers(inside))
+
+    assert holder_at("2024-12-01") != "sdf"
+    assert holder_at("2024-12-02") == "sdf"
+    assert holder_at("2024-12-05") == "sdf"
+
+
+def test_info_prints_each_factions_share_per_date() -> None:
+    result = run_cli("info")
+    assert result.returncode == 0, result.stderr
+    assert "2024-11-26" in result.stdout and "2024-12-08" in result.stdout
+    assert "government" in result.stdout and "%" in result.stdout
