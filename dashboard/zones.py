@@ -50,14 +50,14 @@ def voronoi_cells(points: Sequence[ControlPoint], country: BaseGeometry) -> list
     scaled_country = _scale(country, LON_SCALE)
     envelope = shapely.box(*scaled_country.buffer(1.0).bounds)
     regions = shapely.get_parts(shapely.voronoi_polygons(sites, extend_to=envelope, ordered=True))
-    return [_polygonal(_scale(cell, 1 / LON_SCALE).intersection(country)) for cell in regions]
+    return [polygonal(_scale(cell, 1 / LON_SCALE).intersection(country)) for cell in regions]
 
 
 def _scale(geometry: BaseGeometry, factor: float) -> BaseGeometry:
     return shapely.transform(geometry, lambda xy: xy * np.array([factor, 1.0]))
 
 
-def _polygonal(geometry: BaseGeometry) -> BaseGeometry:
+def polygonal(geometry: BaseGeometry) -> BaseGeometry:
     """Only the polygonal parts: intersections and make_valid may add points, lines or collections."""
     polygons = [g for g in shapely.get_parts(geometry) if isinstance(g, Polygon | MultiPolygon) and not g.is_empty]
     if not polygons:
@@ -71,7 +71,7 @@ def dissolve(cells: Sequence[BaseGeometry], holders: Sequence[str]) -> dict[str,
     for cell, holder in zip(cells, holders, strict=True):
         if not cell.is_empty:
             grouped.setdefault(holder, []).append(cell)
-    return {holder: _polygonal(shapely.union_all(group)) for holder, group in grouped.items()}
+    return {holder: polygonal(shapely.union_all(group)) for holder, group in grouped.items()}
 
 
 def active_overrides(overrides: Iterable[Override], day: date, ends: Mapping[str, date]) -> list[Override]:
@@ -90,12 +90,12 @@ def apply_overrides(
     """Hand-drawn polygons win inside their footprint, later ones over earlier ones."""
     result = dict(zones)
     for override in overrides:
-        footprint = _polygonal(override.geometry.intersection(country))
+        footprint = polygonal(override.geometry.intersection(country))
         if footprint.is_empty:
             continue
-        result = {f: _polygonal(g.difference(footprint)) for f, g in result.items()}
+        result = {f: polygonal(g.difference(footprint)) for f, g in result.items()}
         current = result.get(override.faction, Polygon())
-        result[override.faction] = _polygonal(shapely.union_all([current, footprint]))
+        result[override.faction] = polygonal(shapely.union_all([current, footprint]))
     return {f: g for f, g in result.items() if not g.is_empty}
 
 
@@ -113,7 +113,7 @@ def clean_coverage(zones: Mapping[str, BaseGeometry], order: Sequence[str]) -> d
         rounded = shapely.transform(geometry, lambda xy: np.round(xy, DECIMALS))
         if not rounded.is_valid:
             rounded = shapely.make_valid(rounded)
-        polygonal = _polygonal(rounded)
+        polygonal = polygonal(rounded)
         if not polygonal.is_empty:
             result[faction] = shapely.orient_polygons(polygonal, exterior_cw=False)
     return result
@@ -140,7 +140,7 @@ def coverage_problems(
     names = list(zones)
     for i, first in enumerate(names):
         for second in names[i + 1 :]:
-            overlap = geodesic_area_km2(_polygonal(zones[first].intersection(zones[second])))
+            overlap = geodesic_area_km2(polygonal(zones[first].intersection(zones[second])))
             if overlap > 1e-6:
                 problems.append(f"{first} and {second} overlap by {overlap:.6f} km²")
     return problems

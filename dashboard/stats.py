@@ -1,0 +1,97 @@
+"""Territory figures: area, share and population per faction and date; what changed hands. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+import shapely
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+
+from dashboard.model import GeoJSON, Timeline
+from dashboard.timeline import holders_on
+from dashboard.zones import geodesic_area_km2, polygonal
+
+# Slivers below this (km²) between two dates' zones are simplification noise, not a change of hands.
+MIN_CHANGE_KM2 = 1.0
+
+
+@dataclass(frozen=True)
+class Share:
+    faction: str
+    area_km2: float
+    percent: float
+
+
+@dataclass(frozen=True)
+class Population:
+    faction: str
+    population: int  # sum over places with a known figure
+    places: int
+    places_without_figure: int
+
+
+@dataclass(frozen=True)
+class TerritoryChange:
+    previous: str
+    holder: str
+    area_km2: float
+    geometry: BaseGeometry
+
+
+def zone_shapes(collection: GeoJSON) -> dict[str, BaseGeometry]:
+    return {f["properties"]["faction"]: shape(f["geometry"]) for f in collection["features"]}
+
+
+def shares(collection: GeoJSON) -> list[Share]:
+    """Each faction's area (from the zone file's geodesic area_km2) and share of the total, in file order."""
+    areas = [(f["properties"]["faction"], f["properties"]["area_km2"]) for f in collection["features"]]
+    total = sum(area for _, area in areas)
+    return [Share(faction, area, 100 * area / total if total else 0.0) for faction, area in areas]
+
+
+def populations(timeline: Timeline, day: date) -> list[Population]:
+    """Known population under each faction (anchors excluded), with how many places lack a figure."""
+    holders = holders_on(timeline, day)
+    result = []
+    for faction in timeline.faction_ids:
+        held = [p for p in timeline.places if holders[p.id] == faction and p.kind != "anchor"]
+        if held:
+            result.append(
+                Population(
+                    faction,
+                    sum(p.population or 0 for p in held),
+                    len(held),
+                    sum(p.population is None for p in held),
+                )
+            )
+    return result
+
+
+def by_governorate(zones: Mapping[str, BaseGeometry], governorates: GeoJSON) -> dict[str, list[Share]]:
+    """For each governorate (by name_en), each faction's area inside it and share of the governorate."""
+    table = {}
+    for feature in governorates["features"]:
+        region = shape(feature["geometry"])
+        parts = [(f, geodesic_area_km2(polygonal(shapely.intersection(region, z)))) for f, z in zones.items()]
+        total = sum(area for _, area in parts)
+        table[feature["properties"]["name_en"]] = [
+            Share(f, round(area, 1), 100 * area / total if total else 0.0) for f, area in parts if area > 0
+        ]
+    return table
+
+
+def territory_changes(before: Mapping[str, BaseGeometry], after: Mapping[str, BaseGeometry]) -> list[TerritoryChange]:
+    """Ground that changed hands between two dates' zones: one entry per (previous, new holder) pair."""
+    changes = []
+    for previous, old in before.items():
+        for holder, new in after.items():
+            if holder == previous:
+                continue
+            moved = polygonal(shapely.intersection(old, new))
+            area = geodesic_area_km2(moved)
+            if area >= MIN_CHANGE_KM2:
+                changes.append(TerritoryChange(previous, holder, round(area, 1), moved))
+    return sorted(changes, key=lambda c: -c.area_km2)
