@@ -113,9 +113,9 @@ def clean_coverage(zones: Mapping[str, BaseGeometry], order: Sequence[str]) -> d
         rounded = shapely.transform(geometry, lambda xy: np.round(xy, DECIMALS))
         if not rounded.is_valid:
             rounded = shapely.make_valid(rounded)
-        polygonal = polygonal(rounded)
-        if not polygonal.is_empty:
-            result[faction] = shapely.orient_polygons(polygonal, exterior_cw=False)
+        zone = polygonal(rounded)
+        if not zone.is_empty:
+            result[faction] = shapely.orient_polygons(zone, exterior_cw=False)
     return result
 
 
