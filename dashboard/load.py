@@ -8,6 +8,7 @@ every problem at once and the app can keep serving what was good.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import logging
 import re
@@ -18,7 +19,7 @@ from typing import Any
 
 import shapely
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
@@ -134,6 +135,13 @@ class EventRow(_Row):
     source_title: str = Field(min_length=1)
     note: str = ""
 
+    @field_validator("date", mode="before")
+    @classmethod
+    def _iso_date(cls, value: Any) -> Any:
+        if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            raise ValueError("must be a date written YYYY-MM-DD")
+        return value
+
     @field_validator("confidence")
     @classmethod
     def _known_confidence(cls, value: str) -> str:
@@ -169,6 +177,12 @@ class DatasetInfo(_Row):
     as_of: date
     attribution: str = Field(min_length=1)
 
+    @model_validator(mode="after")
+    def _end_after_baseline(self) -> DatasetInfo:
+        if self.end <= self.baseline:
+            raise ValueError(f"end ({self.end}) must be after baseline ({self.baseline})")
+        return self
+
 
 def _explain(error: ValidationError) -> str:
     parts = []
@@ -187,20 +201,24 @@ def _read_csv(path: Path, report: Report, columns: tuple[str, ...]) -> list[tupl
     if not path.exists():
         report.add(name, "", "missing-file", f"{path} does not exist")
         return []
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        header = tuple(reader.fieldnames or ())
-        if header != columns:
-            report.add(name, "header", "columns", f"expected columns {', '.join(columns)}; found {', '.join(header)}")
-            return []
-        rows = []
-        for row in reader:
-            line = reader.line_num
-            if None in row or any(v is None for v in row.values()):
-                report.add(name, f"row {line}", "columns", "wrong number of fields")
-                continue
-            rows.append((line, row))
-        return rows
+    try:
+        text = path.read_bytes().decode("utf-8-sig")  # newlines untouched, as csv wants; BOM as Excel saves it
+    except UnicodeDecodeError as error:
+        report.add(name, "", "encoding", f"not UTF-8: {error}")
+        return []
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = tuple(reader.fieldnames or ())
+    if header != columns:
+        report.add(name, "header", "columns", f"expected columns {', '.join(columns)}; found {', '.join(header)}")
+        return []
+    rows = []
+    for row in reader:
+        line = reader.line_num
+        if None in row or any(v is None for v in row.values()):
+            report.add(name, f"row {line}", "columns", "wrong number of fields")
+            continue
+        rows.append((line, row))
+    return rows
 
 
 def read_dataset(data_dir: Path, report: Report) -> DatasetInfo | None:
@@ -209,7 +227,7 @@ def read_dataset(data_dir: Path, report: Report) -> DatasetInfo | None:
         return DatasetInfo.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except FileNotFoundError:
         report.add(path.name, "", "missing-file", f"{path} does not exist")
-    except (yaml.YAMLError, ValidationError, TypeError) as error:
+    except (yaml.YAMLError, ValidationError, TypeError, UnicodeDecodeError) as error:
         detail = _explain(error) if isinstance(error, ValidationError) else str(error)
         report.add(path.name, "", "schema", detail)
     return None
@@ -323,28 +341,30 @@ def _check_changes(file: str, events: list[tuple[int, Event]], places: dict[str,
             holder = event.holder
 
 
-def read_geojson(path: Path, report: Report) -> GeoJSON | None:
-    """A FeatureCollection in WGS84, or None (with a problem) if unreadable."""
+def read_geojson(path: Path, report: Report, file: str = "") -> GeoJSON | None:
+    """A FeatureCollection in WGS84, or None (with a problem) if unreadable. `file` names it in messages."""
+    file = file or path.name
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        report.add(path.name, "", "missing-file", f"{path} does not exist")
+        report.add(file, "", "missing-file", f"{path} does not exist")
         return None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        report.add(path.name, "", "json", f"not valid JSON: {error}")
+        report.add(file, "", "json", f"not valid JSON: {error}")
         return None
     if (
         not isinstance(data, dict)
         or data.get("type") != "FeatureCollection"
         or not isinstance(data.get("features"), list)
     ):
-        report.add(path.name, "", "geojson", "must be a GeoJSON FeatureCollection")
+        report.add(file, "", "geojson", "must be a GeoJSON FeatureCollection")
         return None
     crs = data.get("crs")
     if crs is not None:
-        name = (crs.get("properties") or {}).get("name", "") if isinstance(crs, dict) else ""
+        properties = crs.get("properties") if isinstance(crs, dict) else None
+        name = properties.get("name", "") if isinstance(properties, dict) else ""
         if name not in WGS84_NAMES:
-            report.add(path.name, "crs", "crs", f"CRS {name or crs!r} is not WGS84 (EPSG:4326 / CRS84)")
+            report.add(file, "crs", "crs", f"CRS {name or crs!r} is not WGS84 (EPSG:4326 / CRS84)")
             return None
     return data
 
@@ -402,6 +422,8 @@ def read_overrides(
     for path in sorted(folder.glob("*.geojson")) if folder.is_dir() else []:
         file = f"overrides/{path.name}"
         try:
+            if not ZONE_FILE.match(path.name):
+                raise ValueError(path.name)
             day = date.fromisoformat(path.stem)
         except ValueError:
             report.add(file, "", "file-name", "override files must be named YYYY-MM-DD.geojson")
@@ -409,7 +431,7 @@ def read_overrides(
         if not first <= day <= last:
             report.add(file, "", "date-out-of-range", f"{day} is outside {first}-{last}")
             continue
-        data = read_geojson(path, report)
+        data = read_geojson(path, report, file)
         if data is None:
             continue
         in_file: list[Override] = []
@@ -417,8 +439,9 @@ def read_overrides(
             geometry = feature_geometry(file, index, feature, report)
             if geometry is None:
                 continue
-            faction = (feature.get("properties") or {}).get("faction")
-            if faction not in faction_ids:
+            properties = feature.get("properties")
+            faction = properties.get("faction") if isinstance(properties, dict) else None
+            if not isinstance(faction, str) or faction not in faction_ids:
                 report.add(file, f"feature {index}", "unknown-faction", f"faction {faction!r} is not in factions.csv")
                 continue
             overlap = next((o for o in in_file if o.geometry.intersection(geometry).area > 0), None)
@@ -437,7 +460,7 @@ def read_summaries(data_dir: Path, report: Report, place_ids: set[str]) -> dict[
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
         return {}
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
         report.add(file, "", "yaml", str(error))
         return {}
     if not isinstance(raw, dict):
@@ -471,12 +494,10 @@ def read_zones(data_dir: Path, report: Report, dates: tuple[date, ...], faction_
                 "zones not built for this date: run `python -m dashboard build`",
             )
             continue
-        data = read_geojson(path, report)
+        data = read_geojson(path, report, f"zones/{path.name}")
         if data is None:
             continue
-        bad = [
-            i for i, f in enumerate(data["features"]) if (f.get("properties") or {}).get("faction") not in faction_ids
-        ]
+        bad = [i for i, f in enumerate(data["features"]) if not _names_faction(f, faction_ids)]
         if bad:
             report.add(
                 f"zones/{path.name}", f"feature {bad[0]}", "unknown-faction", "zone faction is not in factions.csv"
@@ -484,6 +505,12 @@ def read_zones(data_dir: Path, report: Report, dates: tuple[date, ...], faction_
             continue
         zones[day] = data
     return zones
+
+
+def _names_faction(feature: Any, faction_ids: set[str]) -> bool:
+    properties = feature.get("properties") if isinstance(feature, dict) else None
+    faction = properties.get("faction") if isinstance(properties, dict) else None
+    return isinstance(faction, str) and faction in faction_ids
 
 
 # ---------------------------------------------------------------- whole data set
