@@ -47,11 +47,11 @@ from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 DECIMALS = 5
-DEFAULT_TOLERANCE = 0.003  # deg, coverage_simplify (VW) tolerance: max outline deviation ~270 m
+DEFAULT_TOLERANCE = 0.002  # deg, coverage_simplify (VW) tolerance: max outline deviation ~100 m
 RIVER_TOLERANCE = 0.002  # deg (~200 m), Douglas-Peucker, Natural Earth rivers
 GSHHG_TOLERANCE = 0.003  # deg (~300 m); WDB II itself is only good to ~5-8 km
 LAKE_TOLERANCE = 0.001  # deg (~100 m)
-GAP_WIDTH = 0.005  # deg (~500 m): gaps/slivers narrower than this between governorates are reported
+GAP_WIDTH = 0.005  # deg (~500 m): report gaps/slivers narrower than this (0.01 flags a real notch at the Yarmouk)
 MAX_AREA_DIFF_PCT = 0.1
 MAX_HAUSDORFF_M = 300.0
 MAX_TOTAL_BYTES = 400_000
