@@ -15,9 +15,9 @@ import click
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboard.build import build_days, dumps, feature_collection  # noqa: E402
-from dashboard.config import DEFAULT_DATA_DIR  # noqa: E402
-from dashboard.load import Report, read_inputs  # noqa: E402
+from dashboard.build import build_days, dumps, feature_collection
+from dashboard.config import DEFAULT_DATA_DIR
+from dashboard.load import Report, read_inputs
 
 
 @click.command()
@@ -35,7 +35,9 @@ def main(data_dir: Path, repeat: int) -> None:
         texts = [dumps(feature_collection(d, inputs.timeline.places)) for d in days]
         timings.append(time.perf_counter() - started)
     sizes = [len(t.encode()) for t in texts]
-    click.echo(f"control points: {len(inputs.timeline.places)}, events: {len(inputs.timeline.events)}, dates: {len(days)}")
+    click.echo(
+        f"control points: {len(inputs.timeline.places)}, events: {len(inputs.timeline.events)}, dates: {len(days)}"
+    )
     click.echo(f"read + validate inputs: {read_s:.2f} s")
     click.echo(f"build all dates (n={repeat}): median {statistics.median(timings):.2f} s, max {max(timings):.2f} s")
     click.echo(f"zone file size: median {statistics.median(sizes) / 1e3:.1f} KB, max {max(sizes) / 1e3:.1f} KB")
