@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import shutil
@@ -10,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from shapely.geometry import Point, shape
+from shapely.geometry import Point, box, shape
 
 from dashboard.config import DEFAULT_DATA_DIR
 
@@ -65,12 +66,11 @@ def test_build_refuses_bad_input_and_writes_nothing(data_copy: Path) -> None:
 
 def test_an_override_wins_from_its_date_on(data_copy: Path) -> None:
     """A hand-drawn SDF square in the open desert of Homs governorate, far from any control point."""
-    square = [[38.0, 34.2], [38.2, 34.2], [38.2, 34.4], [38.0, 34.4], [38.0, 34.2]]
-    inside = Point(38.1, 34.3)
-    places = (data_copy / "places.csv").read_text(encoding="utf-8").splitlines()[1:]
-    assert not any(
-        38.0 < float(row.split(",")[4]) < 38.2 and 34.2 < float(row.split(",")[3]) < 34.4 for row in places
-    ), "the test square must hold no control point"
+    square = [[38.4, 34.2], [38.6, 34.2], [38.6, 34.4], [38.4, 34.4], [38.4, 34.2]]
+    inside = Point(38.5, 34.3)
+    with (data_copy / "places.csv").open(encoding="utf-8") as handle:
+        places = [Point(float(row["lon"]), float(row["lat"])) for row in csv.DictReader(handle)]
+    assert not any(box(38.4, 34.2, 38.6, 34.4).covers(p) for p in places), "the test square must hold no control point"
     override = {
         "type": "FeatureCollection",
         "features": [{"type": "Feature", "properties": {"faction": "sdf"},

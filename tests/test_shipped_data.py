@@ -142,3 +142,9 @@ def test_every_data_file_has_provenance() -> None:
         if path.name != "SOURCES.md":
             assert str(path.relative_to(DEFAULT_DATA_DIR)) in sources, path
 
+
+
+def test_every_event_source_is_listed_in_sources_md(atlas: Atlas) -> None:
+    sources = (DEFAULT_DATA_DIR / "SOURCES.md").read_text(encoding="utf-8")
+    missing = sorted({e.source_url for e in atlas.timeline.events if f"<{e.source_url}>" not in sources})
+    assert missing == []
