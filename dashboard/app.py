@@ -1,0 +1,94 @@
+"""The Dash app: `create_app(settings)` for the CLI and tests, `server` for `gunicorn dashboard.app:server`."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from typing import Any
+
+from dash import Dash
+from flask import Response, abort, request
+
+from dashboard import figures, layout
+from dashboard.callbacks import register_callbacks
+from dashboard.config import PROJECT_ROOT, Settings
+from dashboard.load import load_atlas
+from dashboard.model import Atlas
+from dashboard.summary import key_dates, search_text
+
+TITLE = "Syria: who controls what, 26 Nov – 10 Dec 2024"
+KEY_PLACES = ("aleppo", "hama", "homs", "damascus")
+DATA_PATH = "/_map/data-{digest}.json"
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def create_app(settings: Settings, atlas: Atlas | None = None) -> Dash:
+    """A fresh app with its callbacks; `atlas` defaults to the data in `settings.data_dir`."""
+    atlas = atlas if atlas is not None else load_atlas(settings.data_dir)
+    app = Dash(
+        __name__,
+        title=TITLE,
+        update_title=None,
+        assets_folder=str(PROJECT_ROOT / "assets"),
+        compress=True,
+        serve_locally=True,
+    )
+    data_url = _serve_map_data(app, figures.browser_data(atlas))
+    index = len(atlas.dates) - 1
+    app.layout = layout.page(
+        title=TITLE,
+        figure=figures.map_figure(atlas, atlas.dates[index], basemap=settings.basemap),
+        data_url=data_url,
+        marks=slider_marks(atlas),
+        index=index,
+        label=figures.long_date(atlas.dates[index]),
+        search_options=search_options(atlas),
+    )
+    register_callbacks(app, atlas, index)
+    return app
+
+
+def slider_marks(atlas: Atlas) -> dict[int, Any]:
+    """One labelled mark per day; key dates (a key city first changes hands) carry what happened."""
+    notes = key_dates(atlas, KEY_PLACES)
+    return {
+        i: {"label": f"{figures.short_date(d)}\n{notes[d]}", "style": {"fontWeight": "700"}}
+        if d in notes
+        else figures.short_date(d)
+        for i, d in enumerate(atlas.dates)
+    }
+
+
+def search_options(atlas: Atlas) -> list[dict[str, str]]:
+    places = sorted((p for p in atlas.timeline.places if p.kind != "anchor"), key=lambda p: -(p.population or 0))
+    return [{"label": f"{p.name_en} · {p.name_ar}", "value": p.id, "search": search_text(p)} for p in places]
+
+
+def _serve_map_data(app: Dash, data: dict[str, Any]) -> str:
+    """Serve every date's map data at a content-hashed URL, cached for good; return the URL."""
+    body = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+    digest = hashlib.sha256(body).hexdigest()[:16]
+    path = DATA_PATH.format(digest=digest)
+    etag = f'"{digest}"'
+
+    def map_data() -> Response:
+        if digest in request.headers.get("If-None-Match", ""):  # compression may have suffixed the ETag
+            return Response(status=304, headers={"ETag": etag, "Cache-Control": IMMUTABLE})
+        return Response(body, mimetype="application/json", headers={"ETag": etag, "Cache-Control": IMMUTABLE})
+
+    app.server.add_url_rule(path, "map_data", map_data)
+    app.server.add_url_rule("/_map/<path:_>", "map_data_stale", lambda _: abort(404))
+    return path
+
+
+@functools.cache
+def _server() -> Any:
+    return create_app(Settings.from_env()).server
+
+
+def __getattr__(name: str) -> Any:
+    """`server` is built on first access, so importing this module loads no data."""
+    if name == "server":
+        return _server()
+    raise AttributeError(name)

@@ -1,0 +1,158 @@
+"""Callbacks: thin adapters from component properties to pure functions and layout.
+
+Server callbacks run only on page load, a click or a search. Every date step runs in the browser
+(`assets/map.js`, namespace `dashboardMap`): no server round trip per step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import parse_qs
+
+from dash import ClientsideFunction, Dash, Input, Output, State, no_update
+
+from dashboard import ids, layout
+from dashboard.model import Atlas
+from dashboard.summary import find_place, place_panel
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a page address asks for, with a notice for each part that could not be used."""
+
+    index: int
+    place: str | None
+    notice: str
+
+
+def parse_query(search: str | None, atlas: Atlas, default_index: int) -> Query:
+    """Read `?date=YYYY-MM-DD&place=<id or name>`; anything unusable falls back to the defaults."""
+    params = parse_qs((search or "").lstrip("?"), keep_blank_values=True)
+    notices, index, place = [], default_index, None
+    if "date" in params:
+        raw = params["date"][0]
+        try:
+            index = atlas.dates.index(date.fromisoformat(raw))
+        except ValueError:
+            first, last = atlas.dates[0], atlas.dates[-1]
+            notices.append(f"No map for date “{raw}” (dates run {first} to {last}): showing {atlas.dates[index]}.")
+    if "place" in params:
+        raw = params["place"][0]
+        found = find_place(atlas, raw)
+        place = found.id if found else None
+        if found is None:
+            notices.append(f"Unknown place “{raw}”.")
+    return Query(index, place, " ".join(notices))
+
+
+@dataclass(frozen=True)
+class Callbacks:
+    """The server callbacks, as plain methods that tests can call."""
+
+    atlas: Atlas
+    default_index: int
+
+    def from_url(self, search: str | None) -> tuple[int, str | None, str]:
+        query = parse_query(search, self.atlas, self.default_index)
+        return query.index, query.place, query.notice
+
+    def on_click(self, click_data: dict[str, Any] | None) -> str | Any:
+        points = (click_data or {}).get("points") or [{}]
+        place = points[0].get("customdata")
+        return place if isinstance(place, str) else no_update
+
+    def on_search(self, place_id: str | None) -> str | Any:
+        return place_id or no_update
+
+    def on_close(self, _: int | None) -> None:
+        return None
+
+    def show_panel(self, place_id: str | None, index: int | None) -> tuple[Any, ...]:
+        """Panel head, body, badge text, badge style and `hidden`, for a place on the date at `index`."""
+        content = place_panel(self.atlas, place_id, self.atlas.dates[_clamp(index, self.atlas)]) if place_id else None
+        if content is None:
+            return [], [], "", {}, True
+        return layout.panel_head(content), layout.panel_body(content), *layout.holder_badge(content.holder), False
+
+
+def _clamp(index: int | None, atlas: Atlas) -> int:
+    """Dash does not hold a slider to its min and max: any other value means the last date."""
+    return index if isinstance(index, int) and 0 <= index < len(atlas.dates) else len(atlas.dates) - 1
+
+
+def register_callbacks(app: Dash, atlas: Atlas, default_index: int) -> Callbacks:
+    callbacks = Callbacks(atlas, default_index)
+    app.callback(
+        Output(ids.SLIDER, "value"), Output(ids.PLACE, "data"), Output(ids.NOTICE, "children"), Input(ids.URL, "search")
+    )(callbacks.from_url)
+    place = Output(ids.PLACE, "data", allow_duplicate=True)
+    app.callback(place, Input(ids.MAP, "clickData"), prevent_initial_call=True)(callbacks.on_click)
+    app.callback(place, Input(ids.SEARCH, "value"), prevent_initial_call=True)(callbacks.on_search)
+    app.callback(place, Input(ids.PANEL_CLOSE, "n_clicks"), prevent_initial_call=True)(callbacks.on_close)
+    app.callback(
+        Output(ids.PANEL_HEAD, "children"),
+        Output(ids.PANEL_BODY, "children"),
+        Output(ids.PANEL_HOLDER, "children"),
+        Output(ids.PANEL_HOLDER, "style"),
+        Output(ids.PANEL, "hidden"),
+        Input(ids.PLACE, "data"),
+        State(ids.SLIDER, "value"),
+    )(callbacks.show_panel)
+    register_clientside(app)
+    return callbacks
+
+
+def _js(name: str) -> ClientsideFunction:
+    return ClientsideFunction(namespace="dashboardMap", function_name=name)
+
+
+def register_clientside(app: Dash) -> None:
+    """The browser side: every one of these runs in `assets/map.js`."""
+    app.clientside_callback(
+        _js("showDate"), Output(ids.DATE_LABEL, "children"), Input(ids.SLIDER, "value"), State(ids.DATA_URL, "data")
+    )
+    app.clientside_callback(
+        _js("holder"),
+        Output(ids.PANEL_HOLDER, "children", allow_duplicate=True),
+        Output(ids.PANEL_HOLDER, "style", allow_duplicate=True),
+        Input(ids.SLIDER, "value"),
+        State(ids.PLACE, "data"),
+        State(ids.DATA_URL, "data"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        _js("syncAddress"),
+        Input(ids.SLIDER, "value"),
+        Input(ids.PLACE, "data"),
+        State(ids.DATA_URL, "data"),
+        prevent_initial_call=True,  # the address is read (from_url) before it is written
+    )
+    app.clientside_callback(
+        _js("jumpTo"), Input(ids.PLACE, "data"), State(ids.DATA_URL, "data"), prevent_initial_call=True
+    )
+    app.clientside_callback(
+        _js("step"),
+        Output(ids.SLIDER, "value", allow_duplicate=True),
+        Output(ids.TICKER, "disabled", allow_duplicate=True),
+        Output(ids.PLAY, "children", allow_duplicate=True),
+        Input(ids.PREV, "n_clicks"),
+        Input(ids.NEXT, "n_clicks"),
+        Input(ids.TICKER, "n_intervals"),
+        State(ids.SLIDER, "value"),
+        State(ids.SLIDER, "max"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        _js("togglePlay"),
+        Output(ids.TICKER, "disabled"),
+        Output(ids.PLAY, "children"),
+        Output(ids.SLIDER, "value", allow_duplicate=True),
+        Input(ids.PLAY, "n_clicks"),
+        State(ids.TICKER, "disabled"),
+        State(ids.SLIDER, "value"),
+        State(ids.SLIDER, "max"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(_js("speed"), Output(ids.TICKER, "interval"), Input(ids.SPEED, "value"))

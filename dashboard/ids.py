@@ -1,0 +1,20 @@
+"""Component ids shared by layout, callbacks, assets/map.js and the browser tests."""
+
+URL = "url"
+NOTICE = "notice"
+MAP = "map"
+DATA_URL = "data-url"  # store: the content-hashed URL of every date's map data
+SLIDER = "date-slider"
+DATE_LABEL = "date-label"
+PREV = "step-prev"
+NEXT = "step-next"
+PLAY = "play"
+SPEED = "play-speed"
+TICKER = "play-ticker"
+SEARCH = "place-search"
+PLACE = "place"  # store: the selected place id, or None
+PANEL = "place-panel"
+PANEL_HEAD = "place-panel-head"
+PANEL_BODY = "place-panel-body"
+PANEL_HOLDER = "place-panel-holder"
+PANEL_CLOSE = "place-panel-close"

@@ -1,0 +1,187 @@
+"""The app on the toy atlas: address parsing and fallbacks, callbacks as plain functions, the data route."""
+
+from __future__ import annotations
+
+import gzip
+import importlib
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from dash import no_update
+from toy import toy_atlas
+
+from dashboard import ids
+from dashboard.app import create_app
+from dashboard.callbacks import Callbacks, parse_query
+from dashboard.config import Settings
+
+ATLAS = toy_atlas()
+LAST = len(ATLAS.dates) - 1
+MAP_JS = Path(__file__).resolve().parent.parent / "assets" / "map.js"
+
+
+@pytest.fixture(scope="module")
+def app():
+    return create_app(Settings(), ATLAS)
+
+
+@pytest.fixture
+def client(app):
+    return app.server.test_client()
+
+
+@pytest.fixture(scope="module")
+def callbacks(app) -> Callbacks:
+    return Callbacks(ATLAS, LAST)
+
+
+def component(tree, component_id: str):
+    """The component with this id anywhere in a layout tree."""
+    if getattr(tree, "id", None) == component_id:
+        return tree
+    children = getattr(tree, "children", None)
+    for child in children if isinstance(children, list) else [children] if children is not None else []:
+        found = component(child, component_id)
+        if found is not None:
+            return found
+    return None
+
+
+def data_url(app) -> str:
+    return component(app.layout, ids.DATA_URL).data
+
+
+# ---------------------------------------------------------------- the address
+
+
+def test_date_and_place_from_the_address() -> None:
+    query = parse_query("?date=2024-12-05&place=hama", ATLAS, LAST)
+    assert (query.index, query.place, query.notice) == (9, "hama", "")
+
+
+def test_no_address_gives_the_defaults_without_a_notice() -> None:
+    for search in (None, "", "?"):
+        assert parse_query(search, ATLAS, LAST) == parse_query("", ATLAS, LAST)
+        assert parse_query(search, ATLAS, LAST).index == LAST and not parse_query(search, ATLAS, LAST).notice
+
+
+@pytest.mark.parametrize("raw", ["2024-13-45", "yesterday", "2023-01-01", "2024-12-11", "", "2024-12-05'--"])
+def test_unusable_date_falls_back_to_the_default_with_a_notice(raw: str) -> None:
+    query = parse_query(f"?date={raw}&place=hama", ATLAS, LAST)
+    assert query.index == LAST and query.place == "hama"
+    assert f"No map for date “{raw}”" in query.notice and "2024-11-26 to 2024-12-10" in query.notice
+
+
+def test_place_by_arabic_name_and_unknown_place() -> None:
+    assert parse_query("?place=%D8%AD%D9%85%D8%A7%D8%A9", ATLAS, LAST).place == "hama"  # حماة
+    query = parse_query("?date=2024-12-01&place=<script>", ATLAS, LAST)
+    assert (query.index, query.place) == (5, None) and query.notice == "Unknown place “<script>”."
+
+
+def test_from_url_callback(callbacks: Callbacks) -> None:
+    assert callbacks.from_url("?date=2024-12-04&place=hama") == (8, "hama", "")
+    index, place, notice = callbacks.from_url("?date=nonsense")
+    assert (index, place) == (LAST, None) and notice
+
+
+# ---------------------------------------------------------------- callbacks as plain functions
+
+
+def test_click_on_a_place_marker_selects_it_and_other_clicks_do_nothing(callbacks: Callbacks) -> None:
+    assert callbacks.on_click({"points": [{"customdata": "hama", "lat": 35.1}]}) == "hama"
+    assert callbacks.on_click({"points": [{"location": "hts"}]}) is no_update  # a zone
+    assert callbacks.on_click(None) is no_update
+    assert callbacks.on_search("idlib") == "idlib" and callbacks.on_search(None) is no_update
+    assert callbacks.on_close(3) is None
+
+
+def test_panel_for_hama_before_and_after_it_fell(callbacks: Callbacks) -> None:
+    head, body, label, style, hidden = callbacks.show_panel("hama", 8)
+    assert (label, style, hidden) == ("Syrian government", {"backgroundColor": "#9d0014", "color": "#ffffff"}, False)
+    _, _, label, style, _ = callbacks.show_panel("hama", 9)
+    assert label == "HTS-led" and style["backgroundColor"] == "#27a500"
+    text = json.dumps([head, body], default=lambda c: c.to_plotly_json(), ensure_ascii=False)
+    for expected in ("Hama", "حماة", "2024-12-05", "confirmed", "https://example.org/hama/2024-12-05", "Hama fell on"):
+        assert expected in text
+
+
+def test_panel_hidden_without_a_place_or_for_an_unknown_one(callbacks: Callbacks) -> None:
+    assert callbacks.show_panel(None, 3) == ([], [], "", {}, True)
+    assert callbacks.show_panel("atlantis", 3) == ([], [], "", {}, True)
+
+
+def test_panel_with_an_out_of_range_slider_value_shows_the_last_date(callbacks: Callbacks) -> None:
+    assert callbacks.show_panel("hama", 99)[2] == callbacks.show_panel("hama", None)[2] == "HTS-led"
+
+
+# ---------------------------------------------------------------- the app and its routes
+
+
+def test_every_callback_is_registered(app) -> None:
+    outputs = " ".join(app.callback_map)
+    for prop in (f"{ids.SLIDER}.value", f"{ids.PANEL_BODY}.children", f"{ids.DATE_LABEL}.children", f"{ids.TICKER}"):
+        assert prop in outputs
+
+
+def test_every_clientside_function_exists_in_map_js(app) -> None:
+    source = MAP_JS.read_text(encoding="utf-8")
+    names = {c["clientside_function"]["function_name"] for c in app._callback_list if c.get("clientside_function")}
+    assert names == {"showDate", "holder", "syncAddress", "jumpTo", "step", "togglePlay", "speed"}
+    for name in names:
+        assert re.search(rf"\n    (async )?{name}\(", source), name
+
+
+def test_ids_used_by_map_js_exist() -> None:
+    source = MAP_JS.read_text(encoding="utf-8")
+    for used in set(re.findall(r'"(step-prev|step-next|play|map)"', source)):
+        assert used in {ids.PREV, ids.NEXT, ids.PLAY, ids.MAP}
+
+
+def test_search_offers_every_place_but_anchors_biggest_first(app) -> None:
+    search = component(app.layout, ids.SEARCH)
+    assert [o["value"] for o in search.options] == ["aleppo", "hama", "idlib", "morek", "kafr_nabl"]
+    assert search.options[1]["label"] == "Hama · حماة" and "حماه" in search.options[1]["search"]
+
+
+def test_page_and_layout_serve(client) -> None:
+    assert client.get("/").status_code == 200
+    layout = client.get("/_dash-layout").get_json()
+    assert ids.SLIDER in json.dumps(layout) and "As of 10 December 2024" in json.dumps(layout)
+
+
+def test_map_data_is_content_hashed_cached_for_good_and_compressed(app, client) -> None:
+    url = data_url(app)
+    assert re.fullmatch(r"/_map/data-[0-9a-f]{16}\.json", url)
+    response = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert response.headers["Content-Encoding"] == "gzip"
+    data = json.loads(gzip.decompress(response.data))
+    assert data["dates"][0] == "2024-11-26" and len(data["updates"]) == 15
+    again = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+
+
+def test_a_stale_data_url_is_a_404_not_the_index_page(client) -> None:
+    assert client.get("/_map/data-0000000000000000.json").status_code == 404
+
+
+def test_importing_the_app_module_loads_no_data(monkeypatch) -> None:
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", "/nonexistent")
+    sys.modules.pop("dashboard.app", None)
+    module = importlib.import_module("dashboard.app")
+    with pytest.raises(Exception, match="does not exist"):
+        module.server  # noqa: B018 - built on first access, from the environment
+
+
+def test_server_attribute_is_a_flask_app_built_from_the_environment(monkeypatch, tmp_path) -> None:
+    module = importlib.import_module("dashboard.app")
+    module._server.cache_clear()
+    monkeypatch.setattr(module, "load_atlas", lambda data_dir: ATLAS)
+    server = module.server
+    assert server is module.server  # built once
+    assert server.test_client().get("/_dash-layout").status_code == 200
+    module._server.cache_clear()
