@@ -15,7 +15,7 @@ import click
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboard.build import build_days, dumps, feature_collection
+from dashboard.build import build_days, dumps, zone_files
 from dashboard.config import DEFAULT_DATA_DIR
 from dashboard.load import Report, read_inputs
 
@@ -32,7 +32,7 @@ def main(data_dir: Path, repeat: int) -> None:
     for _ in range(repeat):
         started = time.perf_counter()
         days = build_days(inputs)
-        texts = [dumps(feature_collection(d, inputs.timeline.places)) for d in days]
+        texts = [dumps(c) for c in zone_files(days, inputs.timeline.places).values()]
         timings.append(time.perf_counter() - started)
     sizes = [len(t.encode()) for t in texts]
     click.echo(

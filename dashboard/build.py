@@ -15,8 +15,8 @@ from shapely.geometry.base import BaseGeometry
 
 from dashboard import zones
 from dashboard.load import Inputs
-from dashboard.model import GeoJSON, Override, Place, Timeline
-from dashboard.timeline import events_by_place, holders_on, timeline_dates
+from dashboard.model import Event, GeoJSON, Override, Place, Timeline
+from dashboard.timeline import events_by_place, holders_on, latest_event, timeline_dates
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class DayZones:
     day: date
     geometry: dict[str, BaseGeometry]  # faction id → zone, in faction order
     holders: dict[str, str]  # place id → holder
+    claimed: dict[str, BaseGeometry]  # faction id → part of its zone whose latest change is only claimed
 
 
 def override_ends(overrides: Iterable[Override], timeline: Timeline) -> dict[str, date]:
@@ -51,14 +52,23 @@ def build_days(inputs: Inputs, on_day: Callable[[date], None] | None = None) -> 
     ends = override_ends(inputs.overrides, timeline)
     order = timeline.faction_ids
     days = []
+    grouped = events_by_place(timeline.events)
     for day in timeline_dates(timeline, inputs.dataset.end):
         holders = holders_on(timeline, day)
-        derived = zones.dissolve(cells, [holders[p.id] for p in points])
+        held_by = [holders[p.id] for p in points]
+        derived = zones.dissolve(cells, held_by)
         drawn = zones.apply_overrides(derived, zones.active_overrides(inputs.overrides, day, ends), inputs.country)
-        days.append(DayZones(day, zones.clean_coverage(drawn, order), holders))
+        clean = zones.clean_coverage(drawn, order)
+        claimed = [_only_claimed(grouped.get(p.id, ()), day) for p in points]
+        days.append(DayZones(day, clean, holders, zones.uncertain_ground(cells, held_by, claimed, clean)))
         if on_day:
             on_day(day)
     return days
+
+
+def _only_claimed(events: tuple[Event, ...], day: date) -> bool:
+    last = latest_event(events, day)
+    return last is not None and last.confidence == "claimed"
 
 
 def day_problems(day_zones: DayZones, inputs: Inputs) -> list[str]:
@@ -92,6 +102,31 @@ def feature_collection(day_zones: DayZones, places: tuple[Place, ...]) -> GeoJSO
     return {"type": "FeatureCollection", "features": features}
 
 
+def claimed_collection(day_zones: DayZones) -> GeoJSON:
+    """Per faction, the ground whose latest change of hands is only claimed (drawn hatched)."""
+    features = [
+        {
+            "type": "Feature",
+            "properties": {
+                "faction": faction,
+                "date": day_zones.day.isoformat(),
+                "confidence": "claimed",
+                "area_km2": round(zones.geodesic_area_km2(geometry), 1),
+            },
+            "geometry": mapping(geometry),
+        }
+        for faction, geometry in day_zones.claimed.items()
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def zone_files(days: list[DayZones], places: tuple[Place, ...]) -> dict[str, GeoJSON]:
+    """Every built file, by path relative to zones/: YYYY-MM-DD.geojson and claimed/YYYY-MM-DD.geojson."""
+    files = {f"{d.day.isoformat()}.geojson": feature_collection(d, places) for d in days}
+    files.update({f"claimed/{d.day.isoformat()}.geojson": claimed_collection(d) for d in days})
+    return files
+
+
 def dumps(collection: GeoJSON) -> str:
     """Deterministic, compact GeoJSON text (one feature per line, for readable diffs)."""
     features = ",\n".join(
@@ -116,17 +151,18 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def write_zones(zone_dir: Path, collections: dict[date, GeoJSON]) -> tuple[list[Path], list[Path]]:
-    """Write one file per date; remove built files for dates no longer in the data (never overrides).
+def write_zones(zone_dir: Path, files: dict[str, GeoJSON]) -> tuple[list[Path], list[Path]]:
+    """Write every built file; remove built files for dates no longer in the data (never overrides).
 
     Returns the files written and the files removed.
     """
     written = []
-    for day, collection in collections.items():
-        path = zone_dir / f"{day.isoformat()}.geojson"
+    for relative, collection in files.items():
+        path = zone_dir / relative
         write_atomically(path, dumps(collection))
         written.append(path)
-    removed = [stale for stale in sorted(zone_dir.glob("????-??-??.geojson")) if stale not in written]
+    built = [*zone_dir.glob("????-??-??.geojson"), *zone_dir.glob("claimed/????-??-??.geojson")]
+    removed = [stale for stale in sorted(built) if stale not in written]
     for stale in removed:
         stale.unlink()
     return written, removed

@@ -59,7 +59,7 @@ def validate(data_dir: Path) -> None:
 @DATA_DIR_OPTION
 def build(data_dir: Path) -> None:
     """Regenerate zones/YYYY-MM-DD.geojson from places, events and overrides."""
-    from dashboard.build import build_days, day_problems, feature_collection, write_zones
+    from dashboard.build import build_days, day_problems, write_zones, zone_files
     from dashboard.load import Report, read_inputs
     from dashboard.timeline import timeline_dates
 
@@ -79,9 +79,7 @@ def build(data_dir: Path) -> None:
             for problem in problems:
                 click.echo(f"zones {day}: {problem}", err=True)
         sys.exit(1)
-    written, removed = write_zones(
-        data_dir / "zones", {d.day: feature_collection(d, inputs.timeline.places) for d in days}
-    )
+    written, removed = write_zones(data_dir / "zones", zone_files(days, inputs.timeline.places))
     for path in removed:
         click.echo(f"removed {path.name}: its date is no longer in the data set", err=True)
     click.echo(f"wrote {len(written)} zone files to {data_dir / 'zones'}")

@@ -481,27 +481,23 @@ def read_summaries(data_dir: Path, report: Report, place_ids: set[str]) -> dict[
     return summaries
 
 
-def read_zones(data_dir: Path, report: Report, dates: tuple[date, ...], faction_ids: set[str]) -> dict[date, GeoJSON]:
-    """The built zone files for every date (built by `python -m dashboard build`)."""
+def read_zones(
+    data_dir: Path, report: Report, dates: tuple[date, ...], faction_ids: set[str], kind: str = ""
+) -> dict[date, GeoJSON]:
+    """Built zone files for every date (`python -m dashboard build`): zones/ or, with kind, zones/<kind>/."""
     zones = {}
     for day in dates:
-        path = data_dir / "zones" / f"{day.isoformat()}.geojson"
+        file = "/".join(["zones", *([kind] if kind else []), f"{day.isoformat()}.geojson"])
+        path = data_dir / file
         if not path.exists():
-            report.add(
-                f"zones/{path.name}",
-                "",
-                "missing-file",
-                "zones not built for this date: run `python -m dashboard build`",
-            )
+            report.add(file, "", "missing-file", "zones not built for this date: run `python -m dashboard build`")
             continue
-        data = read_geojson(path, report, f"zones/{path.name}")
+        data = read_geojson(path, report, file)
         if data is None:
             continue
         bad = [i for i, f in enumerate(data["features"]) if not _names_faction(f, faction_ids)]
         if bad:
-            report.add(
-                f"zones/{path.name}", f"feature {bad[0]}", "unknown-faction", "zone faction is not in factions.csv"
-            )
+            report.add(file, f"feature {bad[0]}", "unknown-faction", "zone faction is not in factions.csv")
             continue
         zones[day] = data
     return zones
@@ -578,6 +574,7 @@ def load_atlas(data_dir: Path, *, strict: bool = True) -> Atlas:
     timeline = inputs.timeline
     dates = date_range(inputs.dataset.baseline, inputs.dataset.end)
     zones = read_zones(data_dir, report, dates, set(timeline.faction_ids))
+    claimed = read_zones(data_dir, report, dates, set(timeline.faction_ids), "claimed")
     summaries = read_summaries(data_dir, report, {p.id for p in timeline.places})
     if report.problems:
         if strict or not zones:
@@ -585,4 +582,7 @@ def load_atlas(data_dir: Path, *, strict: bool = True) -> Atlas:
         for problem in report.problems:
             log.warning("skipped: %s", problem)
     served = tuple(d for d in dates if d in zones)
-    return Atlas(timeline, served, zones, inputs.base_layers, summaries, inputs.dataset.attribution)
+    return Atlas(
+        timeline, served, zones, inputs.base_layers, summaries, inputs.dataset.attribution, claimed,
+        inputs.dataset.as_of,
+    )  # fmt: skip

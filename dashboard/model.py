@@ -95,3 +95,5 @@ class Atlas:
     base_layers: dict[str, GeoJSON]
     summaries: dict[str, Summary] = field(default_factory=dict)
     attribution: str = ""
+    claimed: dict[date, GeoJSON] = field(default_factory=dict)  # per date: ground whose latest change is claimed
+    as_of: date | None = None  # when the timeline was last reviewed

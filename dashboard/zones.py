@@ -119,6 +119,23 @@ def clean_coverage(zones: Mapping[str, BaseGeometry], order: Sequence[str]) -> d
     return result
 
 
+def uncertain_ground(
+    cells: Sequence[BaseGeometry], holders: Sequence[str], uncertain: Sequence[bool], drawn: Mapping[str, BaseGeometry]
+) -> dict[str, BaseGeometry]:
+    """The part of each faction's drawn zone made of cells flagged uncertain (e.g. only claimed)."""
+    picked = [(c, h) for c, h, u in zip(cells, holders, uncertain, strict=True) if u]
+    flagged = dissolve([c for c, _ in picked], [h for _, h in picked])
+    result = {}
+    for faction, ground in flagged.items():
+        if faction not in drawn:
+            continue
+        part = polygonal(shapely.transform(ground.intersection(drawn[faction]), lambda xy: np.round(xy, DECIMALS)))
+        part = polygonal(shapely.make_valid(part)) if not part.is_valid else part
+        if not part.is_empty:
+            result[faction] = shapely.orient_polygons(part, exterior_cw=False)
+    return result
+
+
 def geodesic_area_km2(geometry: BaseGeometry) -> float:
     """Area on the WGS84 ellipsoid, whatever the ring orientation."""
     return sum(abs(_GEOD.geometry_area_perimeter(part)[0]) for part in shapely.get_parts(geometry)) / 1e6

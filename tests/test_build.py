@@ -95,3 +95,25 @@ def test_info_prints_each_factions_share_per_date() -> None:
     assert result.returncode == 0, result.stderr
     assert "2024-11-26" in result.stdout and "2024-12-08" in result.stdout
     assert "government" in result.stdout and "%" in result.stdout
+
+
+def test_claimed_ground_is_inside_its_factions_zone_and_only_where_the_latest_change_is_claimed() -> None:
+    from dashboard.load import load_atlas
+    from dashboard.timeline import events_by_place, latest_event
+
+    atlas = load_atlas(DEFAULT_DATA_DIR)
+    events = events_by_place(atlas.timeline.events)
+    for day in atlas.dates:
+        zones = {f["properties"]["faction"]: shape(f["geometry"]) for f in atlas.zones[day]["features"]}
+        claimed = {f["properties"]["faction"]: shape(f["geometry"]) for f in atlas.claimed[day]["features"]}
+        for faction, ground in claimed.items():
+            assert zones[faction].buffer(2e-5).covers(ground), (day, faction)  # within rounding (≈ 1 m)
+        for place in atlas.timeline.places:
+            last = latest_event(events.get(place.id, ()), day)
+            here = Point(place.lon, place.lat)
+            in_claimed = any(g.covers(here) for g in claimed.values())
+            if last is None or last.confidence != "claimed":
+                assert not any(g.contains(here) for g in claimed.values()), (day, place.id)
+            elif any(z.covers(here) for z in zones.values()):
+                assert in_claimed, (day, place.id)
+    assert any(atlas.claimed[d]["features"] for d in atlas.dates)

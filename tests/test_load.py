@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dashboard.build import build_days, feature_collection, write_zones
+from dashboard.build import build_days, write_zones, zone_files
 from dashboard.load import DataError, Problem, Report, load_atlas, read_inputs, validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -90,7 +90,7 @@ def build_zones(data: Path) -> None:
     inputs = read_inputs(data, report)
     assert inputs is not None and report.problems == []
     days = build_days(inputs)
-    write_zones(data / "zones", {d.day: feature_collection(d, inputs.timeline.places) for d in days})
+    write_zones(data / "zones", zone_files(days, inputs.timeline.places))
 
 
 def digests(folder: Path) -> dict[str, str]:
@@ -247,7 +247,7 @@ def test_lenient_load_without_built_zones_still_raises(tmp_path: Path):
     with pytest.raises(DataError) as raised:
         load_atlas(data, strict=False)
     assert {(p.file, p.rule) for p in raised.value.problems} == {
-        (f"zones/{d.isoformat()}.geojson", "missing-file") for d in DATES
+        (f"zones/{folder}{d.isoformat()}.geojson", "missing-file") for d in DATES for folder in ("", "claimed/")
     }
 
 
