@@ -1,23 +1,27 @@
 /* The date slider's hot path, in the browser.
  *
- * Every date's map update arrives once (a content-hashed JSON URL, cached for good). A date step
- * applies that date's update (figures.date_update) to the graph already on screen with one
- * Plotly.update call: no server round trip, no new figure, the base map untouched. When a step
- * lands, #map gets data-map-date=<date> after MapLibre has drawn it ('idle'): tests and the
- * benchmark wait on that.
+ * Every date's map arrives once (figures.browser_data: a content-hashed JSON URL, cached for good).
+ * Plotly draws the base map and the places once (figures.live_figure). This file adds each date's zones
+ * and claimed ground to the MapLibre map behind the graph as a source and four layers, and the place
+ * markers' colour on that date as a fifth layer, all transparent: the date asked for first, the others
+ * once it is drawn (nearest first). A date step then only makes the old date's layers transparent and the
+ * new date's opaque, and rewrites the key's text, in one task: MapLibre draws the next frame with the new
+ * date complete (no Plotly call, no data sent to the map's worker, no frame mixing dates; a date whose
+ * data is not on the map yet is not switched to until it is). When a step lands, #map gets
+ * data-map-date=<date> after MapLibre has drawn it ('idle'): tests and the benchmark wait on that.
+ *
+ * Layer ids: date-<YYYY-MM-DD>-<kind> (KINDS below); a date's layers are drawn when their opacity is
+ * above 0. tests/browser_support.py and bench/harness.js read what is drawn that way.
  *
  * Plotly internals read here (plotly.js 4.1): gd._fullLayout.map._subplot.map (the MapLibre map),
- * trace._glTrace (set once a trace is on the map) and gd._resolveResize (a resize in flight).
+ * trace._glTrace (set once a trace is on the map), gd._resolveResize (a resize in flight) and the
+ * id of the places trace's circle layer (plotly-trace-layer-places-circle), which marker colours go under.
  */
 (function () {
   "use strict";
 
   let data = null;
   let loading = null;
-  let wanted = null;
-  let running = false;
-  let current = null; // the index of the date the figure holds
-  let plots = 0; // plotly_afterplot events seen
 
   function load(url) {
     if (!loading) {
@@ -36,24 +40,46 @@
     return map && map._subplot && map._subplot.map;
   }
 
-  /* The graph div, once Dash's Graph has finished its first plot and first resize, with the view
-   * fitted to the country (whatever the window's size). */
-  let ready = null;
-  function graph() {
-    if (!ready) {
-      ready = new Promise((resolve) => {
+  /* The MapLibre map once Plotly has put its style and traces on it, with the view fitted to the country:
+   * date layers can go on it then, while Dash's Graph is still settling (its first resize). */
+  let styled = null;
+  function styledMap() {
+    if (!styled) {
+      styled = new Promise((resolve) => {
         const check = () => {
           const gd = document.querySelector("#map .js-plotly-plot");
           const map = mapOf(gd);
-          const settled = map && !gd.classList.contains("dash-graph--pending") && !gd._resolveResize;
-          if (settled && map.isStyleLoaded() && gd._fullData.every((trace) => trace._glTrace)) {
-            gd.on("plotly_afterplot", afterPlot);
-            current = data.dates.indexOf(gd.layout.meta.date);
-            resolve(fit(gd, map));
+          if (map && map.isStyleLoaded() && gd._fullData.every((trace) => trace._glTrace)) {
+            fit(map);
+            resolve(map);
           } else requestAnimationFrame(check);
         };
         check();
       });
+    }
+    return styled;
+  }
+
+  /* The graph div, once Dash's Graph has finished its first plot and first resize, with the view
+   * fitted again if that resize changed the map's size. */
+  let ready = null;
+  function graph() {
+    if (!ready) {
+      ready = styledMap().then(
+        () =>
+          new Promise((resolve) => {
+            const check = () => {
+              const gd = document.querySelector("#map .js-plotly-plot");
+              const map = mapOf(gd);
+              if (!gd.classList.contains("dash-graph--pending") && !gd._resolveResize) {
+                gd.on("plotly_afterplot", redraw);
+                if (map.getCanvas().clientWidth !== fitted[0] || map.getCanvas().clientHeight !== fitted[1]) fit(map);
+                resolve(gd);
+              } else requestAnimationFrame(check);
+            };
+            check();
+          }),
+      );
     }
     return ready;
   }
@@ -62,77 +88,283 @@
    * `originalEvent` is stored in the figure's layout (no replot), any other is undone by the next plot. */
   const asUser = { originalEvent: { type: "dashboard" } };
 
-  /* Fit the country beside the legend, whatever the window's size. */
-  function fit(gd, map) {
-    const legend = gd.querySelector(".legend");
-    const left = 24 + (legend ? legend.getBoundingClientRect().width : 0);
+  /* Fit the country beside the key, whatever the window's size. */
+  let fitted = [0, 0]; // the map's size when it was fitted
+  function fit(map) {
+    const key = document.getElementById("map-key");
+    const left = 24 + (key ? key.getBoundingClientRect().width : 0);
     const padding = { top: 56, bottom: 16, right: 16, left };
+    fitted = [map.getCanvas().clientWidth, map.getCanvas().clientHeight];
     if (data.bounds) map.fitBounds(data.bounds, { padding, animate: false }, asUser);
-    return gd;
   }
 
   /* Resolves once MapLibre has finished drawing what it was given. */
-  function drawn(gd) {
-    const map = mapOf(gd);
+  function drawn(map) {
     return new Promise((resolve) => {
       map.once("idle", resolve);
       map.triggerRepaint();
     });
   }
 
-  /* JSON has no undefined: null means "leave this trace's attribute alone". */
-  function traceUpdate(update) {
-    const out = {};
-    for (const [key, values] of Object.entries(update)) {
-      out[key] = values.map((v) => (v === null ? undefined : v));
-    }
-    return out;
-  }
+  /* ------------------------------------------------------------ every date's layers */
 
-  /* Apply the latest wanted date; dates asked for while one is drawing are skipped, not queued.
-   *
-   * A plot that Plotly began before this update (a resize, a relayout) can finish after it and hand
-   * MapLibre that older plot's data. Our update makes exactly one plotly_afterplot, so more than one
-   * while it runs means another plot finished in between, and one while none runs means another plot
-   * finished after it: either way the date is applied again. */
-  let forced = false;
+  const MARKERS = "dates-markers"; // the place markers, with each date's holder as h<i>
+  const HATCH = "claimed-hatch";
+  const PLACES_LAYER = "plotly-trace-layer-places-circle";
+  const NO_FADE = { duration: 0, delay: 0 };
 
-  function afterPlot() {
-    plots += 1;
-    if (!running && current !== null) {
-      forced = true;
-      if (wanted === null) wanted = current;
-      apply();
-    }
-  }
+  const sourceId = (day) => `date-${data.dates[day]}`; // that date's zones and claimed ground
+  const layerId = (day, kind) => `date-${data.dates[day]}-${kind}`;
+  const byFaction = (key) => ["match", ["get", key], ...data.order.flatMap((f) => [f, data.factions[f].colour]), "#000"];
+  const isKind = (kind) => ["==", ["get", "kind"], kind];
 
-  async function apply() {
-    if (running) return;
-    running = true;
-    try {
-      while (wanted !== null) {
-        const i = wanted;
-        wanted = null;
-        const gd = await graph();
-        const update = i !== current || forced;
-        const before = plots;
-        forced = false;
-        if (update) {
-          const step = data.updates[i];
-          await window.Plotly.update(gd, traceUpdate(step.data), step.layout, data.traces);
-        }
-        await drawn(gd);
-        if (plots - before > (update ? 1 : 0)) {
-          forced = true;
-          if (wanted === null) wanted = i;
-          continue;
-        }
-        current = i;
-        document.getElementById("map").dataset.mapDate = data.dates[i];
+  /* Per date, what draws it: its layer kind, the opacity property that shows it, and that opacity when shown. */
+  const KINDS = [
+    {
+      kind: "zones",
+      opacity: "fill-opacity",
+      shown: () => data.style.zoneOpacity,
+      layer: () => ({ type: "fill", filter: isKind("zone"), paint: { "fill-color": byFaction("faction") } }),
+    },
+    {
+      kind: "borders",
+      opacity: "line-opacity",
+      shown: () => data.style.zoneOpacity,
+      layer: () => ({
+        type: "line",
+        filter: isKind("zone"),
+        paint: { "line-color": byFaction("faction"), "line-width": 1 },
+      }),
+    },
+    {
+      kind: "claimed",
+      opacity: "fill-opacity",
+      shown: () => 1,
+      layer: () => ({ type: "fill", filter: isKind("claimed"), paint: { "fill-pattern": HATCH } }),
+    },
+    {
+      kind: "claimed-outline",
+      opacity: "line-opacity",
+      shown: () => 0.8,
+      layer: () => ({
+        type: "line",
+        filter: isKind("claimed"),
+        paint: { "line-color": "#333333", "line-width": 1, "line-dasharray": [2, 2] },
+      }),
+    },
+    {
+      kind: "markers",
+      opacity: "circle-opacity",
+      shown: () => data.style.markerOpacity,
+      markers: true,
+      layer: (day) => ({ type: "circle", paint: { "circle-color": byFaction(`h${day}`), "circle-radius": ["get", "r"] } }),
+    },
+  ];
+
+  /* Diagonal stripes, dark and light, on nothing: reads as hatched over any faction's colour. */
+  function hatchImage(ratio) {
+    const size = 8 * ratio;
+    const canvas = document.createElement("canvas");
+    canvas.width = size;
+    canvas.height = size;
+    const ctx = canvas.getContext("2d");
+    ctx.lineWidth = 1.6 * ratio;
+    for (const [colour, offset] of [
+      ["rgba(20,20,20,0.7)", 0],
+      ["rgba(255,255,255,0.8)", size / 2],
+    ]) {
+      ctx.strokeStyle = colour;
+      ctx.beginPath();
+      for (const shift of [-size, 0, size]) {
+        // a "/" stripe and its copies one tile left and right, so tiles join without a seam
+        ctx.moveTo(shift + offset - size, size);
+        ctx.lineTo(shift + offset + size, -size);
       }
-    } finally {
-      running = false;
+      ctx.stroke();
     }
+    return ctx.getImageData(0, 0, size, size);
+  }
+
+  /* The MapLibre map our layers are on, and what it has of them. A new map, or a new style on it (were Plotly
+   * ever to make one), starts afresh. */
+  const maps = new WeakMap();
+  const listening = new WeakSet();
+  let shown = null; // the index of the date the map draws
+
+  function layersOf(map) {
+    let state = maps.get(map);
+    if (!state || !map.getSource(MARKERS)) {
+      state = { dates: new Set(), rest: false };
+      maps.set(map, state);
+      shown = null;
+      const ratio = Math.max(1, Math.round(window.devicePixelRatio || 1));
+      if (!map.hasImage(HATCH)) map.addImage(HATCH, hatchImage(ratio), { pixelRatio: ratio });
+      map.addSource(MARKERS, { type: "geojson", data: data.markers });
+    }
+    if (!listening.has(map)) {
+      listening.add(map);
+      listen(map);
+    }
+    return state;
+  }
+
+  /* A date's source and layers, transparent. Zones go under the borders and roads (or under Plotly's
+   * layers on an online basemap), marker colours under the places trace's transparent markers. */
+  function addDate(map, day) {
+    const state = layersOf(map);
+    if (state.dates.has(day)) return;
+    state.dates.add(day);
+    map.addSource(sourceId(day), { type: "geojson", data: data.zones[day] });
+    const zonesBelow = map.getLayer(data.style.below)
+      ? data.style.below
+      : map.getLayersOrder().find((id) => id.startsWith("plotly-"));
+    const markersBelow = map.getLayer(PLACES_LAYER) ? PLACES_LAYER : undefined;
+    for (const k of KINDS) {
+      const spec = k.layer(day);
+      spec.paint[k.opacity] = 0;
+      spec.paint[`${k.opacity}-transition`] = NO_FADE;
+      const layer = Object.assign({ id: layerId(day, k.kind), source: k.markers ? MARKERS : sourceId(day) }, spec);
+      map.addLayer(layer, k.markers ? markersBelow : zonesBelow);
+    }
+  }
+
+  /* Every other date, nearest to `day` first (one worker parses them in that order), once. */
+  function addTheRest(map, day) {
+    const state = layersOf(map);
+    if (state.rest) return;
+    state.rest = true;
+    const order = data.dates.map((_, i) => i).sort((a, b) => Math.abs(a - day) - Math.abs(b - day));
+    for (const i of order) addDate(map, i);
+  }
+
+  /* Resolves once MapLibre holds every tile the view needs of these sources. */
+  function loaded(map, sources) {
+    const done = () => sources.every((id) => map.isSourceLoaded(id));
+    if (done()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!done()) return;
+        map.off("sourcedata", check);
+        resolve();
+      };
+      map.on("sourcedata", check);
+    });
+  }
+
+  /* Draw date `day` instead of the one drawn: every change in one task, so in one frame. */
+  function switchTo(map, day) {
+    for (const k of KINDS) {
+      if (shown !== null) map.setPaintProperty(layerId(shown, k.kind), k.opacity, 0);
+      map.setPaintProperty(layerId(day, k.kind), k.opacity, k.shown());
+    }
+    shown = day;
+    const key = document.getElementById("map-key");
+    if (key) {
+      key.querySelector(".as-of").textContent = data.asOf[day];
+      data.order.forEach((faction, i) => {
+        const row = key.querySelector(`li[data-faction="${faction}"]`);
+        if (row) row.lastChild.textContent = data.legend[day][i];
+      });
+    }
+    tip.refresh(map);
+  }
+
+  /* ------------------------------------------------------------ hover */
+
+  /* What is under the pointer on the date drawn: a place (name, Arabic name, holder), else a zone
+   * (faction, area and share) and claimed ground. figures.py writes the same lines into the static figure. */
+  const tip = {
+    el: null,
+    at: null, // the last pointer event on the map
+
+    move(map, event) {
+      tip.at = event;
+      tip.refresh(map);
+    },
+
+    hide() {
+      tip.at = null;
+      if (tip.el) tip.el.hidden = true;
+    },
+
+    lines(map, point) {
+      const places = map.queryRenderedFeatures(point, { layers: [layerId(shown, "markers")] });
+      if (places.length) {
+        const p = places[0].properties;
+        return [`${p.name} · ${p.ar}`, data.factions[p[`h${shown}`]].label];
+      }
+      const layers = [layerId(shown, "zones"), layerId(shown, "claimed")];
+      const hits = map.queryRenderedFeatures(point, { layers });
+      const zone = hits.find((f) => f.properties.kind === "zone");
+      const claimed = hits.find((f) => f.properties.kind === "claimed");
+      if (!zone) return null;
+      const lines = [zone.properties.title, zone.properties.detail];
+      if (claimed) lines.push(`${claimed.properties.title} ${claimed.properties.detail}`);
+      return lines;
+    },
+
+    refresh(map) {
+      const lines = tip.at && shown !== null ? tip.lines(map, tip.at.point) : null;
+      if (!lines) {
+        if (tip.el) tip.el.hidden = true;
+        return;
+      }
+      if (!tip.el) {
+        tip.el = document.createElement("div");
+        tip.el.className = "map-tip";
+        tip.el.setAttribute("role", "tooltip");
+        document.body.appendChild(tip.el);
+      }
+      const [head, ...rest] = lines;
+      const title = document.createElement("b");
+      title.textContent = head;
+      tip.el.replaceChildren(title, ...rest.flatMap((line) => [document.createElement("br"), line]));
+      const { clientX, clientY } = tip.at.originalEvent;
+      tip.el.style.left = `${clientX + 14}px`;
+      tip.el.style.top = `${clientY + 14}px`;
+      tip.el.hidden = false;
+    },
+  };
+
+  function listen(map) {
+    map.on("mousemove", (event) => tip.move(map, event));
+    map.on("mouseout", tip.hide);
+    map.on("movestart", tip.hide);
+  }
+
+  /* ------------------------------------------------------------ showing a date */
+
+  /* The latest date asked for is drawn once its data is on the map (the old one stays until then: a date
+   * is never drawn in part); then the others are added, for steps to come. */
+  let wanted = null;
+  async function show(day) {
+    wanted = day;
+    graph(); // fits the view again once the graph has settled, if its size changed
+    await styledMap();
+    const map = mapOf(document.querySelector("#map .js-plotly-plot"));
+    addDate(map, day);
+    await loaded(map, [sourceId(day), MARKERS]);
+    if (wanted !== day) return;
+    if (day !== shown) switchTo(map, day);
+    await drawn(map);
+    addTheRest(map, day);
+    offerSearch();
+    if (day === shown) document.getElementById("map").dataset.mapDate = data.dates[day];
+  }
+
+  /* The search box gets its options (every place, 1,600+) once the map is drawn: the dropdown indexes every
+   * substring of every name as it gets them, most of a second of main thread on a slow machine. */
+  let searchable = false;
+  function offerSearch() {
+    if (searchable) return;
+    searchable = true;
+    window.dash_clientside.set_props("place-search", { options: data.search });
+  }
+
+  /* After a plot that left the map without our layers (a new map or style), draw the date again. */
+  function redraw() {
+    const map = mapOf(document.querySelector("#map .js-plotly-plot"));
+    if (wanted !== null && map && !map.getSource(MARKERS)) show(wanted);
   }
 
   function validIndex(index) {
@@ -145,15 +377,14 @@
     async showDate(index, url) {
       await load(url);
       if (!validIndex(index)) return noUpdate();
-      wanted = index;
-      apply();
+      show(index);
       return data.labels[index];
     },
 
     async holder(index, place, url) {
       await load(url);
-      if (!place || !validIndex(index) || !(place in data.holders[index])) return [noUpdate(), noUpdate()];
-      const faction = data.factions[data.holders[index][place]];
+      if (!place || !validIndex(index) || !(place in data.places)) return [noUpdate(), noUpdate()];
+      const faction = data.factions[data.order[data.holders[index][data.places[place].row]]];
       return [faction.label, { backgroundColor: faction.colour, color: faction.ink }];
     },
 
@@ -190,6 +421,18 @@
       return ms;
     },
   };
+
+  /* The slider's handle takes its new value in the task of the key press or drag that moves it; Dash runs
+   * the callbacks the value triggers (showDate among them) in a later task, with every other view's, which
+   * can take hundreds of ms on a slow machine. Following the handle draws the new date in the next frame
+   * whatever the rest of the page costs; showDate covers every other way the value changes (the address,
+   * the step buttons, play). */
+  new MutationObserver((records) => {
+    for (const record of records) {
+      const index = Number(record.target.getAttribute("aria-valuenow"));
+      if (record.target.closest("#date-slider") && validIndex(index)) show(index);
+    }
+  }).observe(document.documentElement, { subtree: true, attributes: true, attributeFilter: ["aria-valuenow"] });
 
   /* Arrow keys step and space plays anywhere on the page, except where they already mean something. */
   document.addEventListener("keydown", (event) => {

@@ -10,7 +10,7 @@ from typing import Any
 from dash import Dash
 from flask import Response, abort, request
 
-from dashboard import figures, layout
+from dashboard import analytics_callbacks, embed, figures, layout, security, serving
 from dashboard.callbacks import register_callbacks
 from dashboard.config import PROJECT_ROOT, Settings
 from dashboard.load import load_atlas
@@ -34,18 +34,28 @@ def create_app(settings: Settings, atlas: Atlas | None = None) -> Dash:
         compress=True,
         serve_locally=True,
     )
-    data_url = _serve_map_data(app, figures.browser_data(atlas))
+    # The address follows the slider (history.replaceState), and Chromium fetches the favicon again after each
+    # change: an inline one is no request at all.
+    app.index_string = app.index_string.replace("{%favicon%}", '<link rel="icon" href="data:,">')
+    data_url = _serve_map_data(app, {**figures.browser_data(atlas), "search": search_options(atlas)})
     index = len(atlas.dates) - 1
+    analytics = analytics_callbacks.attach(app, atlas, index, basemap=settings.basemap)
     app.layout = layout.page(
         title=TITLE,
-        figure=figures.map_figure(atlas, atlas.dates[index], basemap=settings.basemap),
+        figure=figures.live_figure(atlas, basemap=settings.basemap),
         data_url=data_url,
         marks=slider_marks(atlas),
         index=index,
         label=figures.long_date(atlas.dates[index]),
-        search_options=search_options(atlas),
+        search_options=[],  # map.js gives the search box its options from the map data once the map is drawn
+        stage=[map_key(atlas, index), *analytics.stage],
+        toolbar=[*analytics.toolbar, embed.share_panel(atlas)],
+        below=analytics.below,
     )
     register_callbacks(app, atlas, index)
+    embed.register(app, atlas)
+    security.install(app, embed_origins=settings.embed_origins, remote_map=settings.basemap != "offline")
+    serving.install(app)
     return app
 
 
@@ -58,6 +68,13 @@ def slider_marks(atlas: Atlas) -> dict[int, Any]:
         else figures.short_date(d)
         for i, d in enumerate(atlas.dates)
     }
+
+
+def map_key(atlas: Atlas, index: int) -> Any:
+    """The key as it reads on the date at `index`; the browser rewrites it on every date step."""
+    day = atlas.dates[index]
+    rows = figures.key_rows(atlas, day)
+    return layout.map_key(as_of=figures.as_of_text(day), rows=rows, claimed=figures.CLAIMED_LABEL)
 
 
 def search_options(atlas: Atlas) -> list[dict[str, str]]:

@@ -137,6 +137,30 @@ def dumps(collection: GeoJSON) -> str:
 
 def write_atomically(path: Path, text: str) -> None:
     """Write to a temporary file beside `path`, then rename: readers see the old or the new file, whole."""
+    write_all_atomically({path: text})
+
+
+def write_all_atomically(texts: dict[Path, str]) -> None:
+    """Write every file beside its target first, then rename them all.
+
+    A process killed while writing (even with SIGKILL) leaves every old file as it was, plus hidden
+    `.<name>.*.tmp` files that nothing reads (`write_zones` removes them the next time).
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, text in texts.items():
+            staged.append((_stage(path, text), path))
+        for temporary, path in staged:
+            os.replace(temporary, path)
+        for folder in {path.parent for path in texts}:
+            _fsync_folder(folder)  # the renames survive a power cut too
+    except BaseException:
+        for temporary, _ in staged:
+            Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _stage(path: Path, text: str) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -145,22 +169,31 @@ def write_atomically(path: Path, text: str) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return temporary
+
+
+def _fsync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def write_zones(zone_dir: Path, files: dict[str, GeoJSON]) -> tuple[list[Path], list[Path]]:
-    """Write every built file; remove built files for dates no longer in the data (never overrides).
+    """Write every built file (none is replaced before all are written: see `write_all_atomically`); remove built
+    files for dates no longer in the data (never overrides), and what a killed build left behind.
 
     Returns the files written and the files removed.
     """
-    written = []
-    for relative, collection in files.items():
-        path = zone_dir / relative
-        write_atomically(path, dumps(collection))
-        written.append(path)
+    for leftover in [*zone_dir.glob(".*.tmp"), *zone_dir.glob("claimed/.*.tmp")]:
+        leftover.unlink()
+    texts = {zone_dir / relative: dumps(collection) for relative, collection in files.items()}
+    write_all_atomically(texts)
+    written = list(texts)
     built = [*zone_dir.glob("????-??-??.geojson"), *zone_dir.glob("claimed/????-??-??.geojson")]
     removed = [stale for stale in sorted(built) if stale not in written]
     for stale in removed:

@@ -6,8 +6,11 @@ Server callbacks run only on page load, a click or a search. Every date step run
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -28,23 +31,40 @@ class Query:
 
 
 def parse_query(search: str | None, atlas: Atlas, default_index: int) -> Query:
-    """Read `?date=YYYY-MM-DD&place=<id or name>`; anything unusable falls back to the defaults."""
-    params = parse_qs((search or "").lstrip("?"), keep_blank_values=True)
+    """Read `?date=YYYY-MM-DD&place=<id or name>`; anything unusable falls back to the defaults.
+
+    A date outside the data clamps to the nearest date with a map; a malformed one gives the default date.
+    """
+    params = parse_qs(search.lstrip("?") if isinstance(search, str) else "", keep_blank_values=True)
     notices, index, place = [], default_index, None
     if "date" in params:
         raw = params["date"][0]
-        try:
-            index = atlas.dates.index(date.fromisoformat(raw))
-        except ValueError:
+        index = _date_index(raw, atlas, default_index)
+        if atlas.dates[index].isoformat() != raw:
             first, last = atlas.dates[0], atlas.dates[-1]
-            notices.append(f"No map for date “{raw}” (dates run {first} to {last}): showing {atlas.dates[index]}.")
+            notices.append(f"No map for date{quoted(raw)} (dates run {first} to {last}): showing {atlas.dates[index]}.")
     if "place" in params:
         raw = params["place"][0]
         found = find_place(atlas, raw)
         place = found.id if found else None
         if found is None:
-            notices.append(f"Unknown place “{raw}”.")
+            notices.append(f"Unknown place{quoted(raw)}.")
     return Query(index, place, " ".join(notices))
+
+
+def _date_index(raw: str, atlas: Atlas, default_index: int) -> int:
+    """The index of the date `raw` names, or of the nearest earlier date with a map (the first if none)."""
+    try:
+        day = date.fromisoformat(raw) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw) else None
+    except ValueError:
+        day = None
+    return default_index if day is None else max(0, bisect.bisect_right(atlas.dates, day) - 1)
+
+
+def quoted(raw: str) -> str:
+    """` “raw”` for a notice, if it is short plain text; else nothing: a notice never repeats markup it was sent."""
+    plain = len(raw) <= 40 and raw.isprintable() and not set(raw) & set("<>&\"`\\")
+    return f" “{raw}”" if plain else ""
 
 
 @dataclass(frozen=True)
@@ -58,13 +78,24 @@ class Callbacks:
         query = parse_query(search, self.atlas, self.default_index)
         return query.index, query.place, query.notice
 
-    def on_click(self, click_data: dict[str, Any] | None) -> str | Any:
-        points = (click_data or {}).get("points") or [{}]
-        place = points[0].get("customdata")
-        return place if isinstance(place, str) else no_update
+    @cached_property
+    def place_ids(self) -> frozenset[str]:
+        return frozenset(p.id for p in self.atlas.timeline.places)
 
-    def on_search(self, place_id: str | None) -> str | Any:
-        return place_id or no_update
+    def on_click(self, click_data: dict[str, Any] | None) -> tuple[Any, Any]:
+        """The clicked place and no notice; a click on anything else, no update."""
+        points = (click_data or {}).get("points")
+        point = points[0] if isinstance(points, list) and points else {}
+        return self._place(point.get("customdata") if isinstance(point, dict) else None)
+
+    def on_search(self, place_id: str | None) -> tuple[Any, Any]:
+        return self._place(place_id)
+
+    def _place(self, place_id: Any) -> tuple[Any, Any]:
+        """(place id, no notice) for a known place; no update for none, and a notice for an unknown one."""
+        if isinstance(place_id, str) and place_id in self.place_ids:
+            return place_id, no_update
+        return no_update, no_update if place_id is None else "That place is not on the map."
 
     def on_close(self, _: int | None) -> None:
         return None
@@ -88,8 +119,9 @@ def register_callbacks(app: Dash, atlas: Atlas, default_index: int) -> Callbacks
         Output(ids.SLIDER, "value"), Output(ids.PLACE, "data"), Output(ids.NOTICE, "children"), Input(ids.URL, "search")
     )(callbacks.from_url)
     place = Output(ids.PLACE, "data", allow_duplicate=True)
-    app.callback(place, Input(ids.MAP, "clickData"), prevent_initial_call=True)(callbacks.on_click)
-    app.callback(place, Input(ids.SEARCH, "value"), prevent_initial_call=True)(callbacks.on_search)
+    notice = Output(ids.NOTICE, "children", allow_duplicate=True)
+    app.callback(place, notice, Input(ids.MAP, "clickData"), prevent_initial_call=True)(callbacks.on_click)
+    app.callback(place, notice, Input(ids.SEARCH, "value"), prevent_initial_call=True)(callbacks.on_search)
     app.callback(place, Input(ids.PANEL_CLOSE, "n_clicks"), prevent_initial_call=True)(callbacks.on_close)
     app.callback(
         Output(ids.PANEL_HEAD, "children"),

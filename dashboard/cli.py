@@ -1,13 +1,17 @@
-"""Command line: python -m dashboard [run|build|validate|info]."""
+"""Command line: python -m dashboard [run|build|validate|info|export]."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from dashboard.config import BASEMAPS, DEFAULT_DATA_DIR, Settings
+
+if TYPE_CHECKING:
+    from dashboard.model import Atlas
 
 DATA_DIR_OPTION = click.option(
     "--data-dir",
@@ -109,3 +113,122 @@ def info(data_dir: Path) -> None:
             for f in factions
         ]
         click.echo(f"{day}  " + "  ".join(cells))
+
+
+@main.group()
+def export() -> None:
+    """Write the map as a self-contained HTML replay, PNG/SVG/PDF images or an animated GIF."""
+
+
+OUT_OPTION = click.option(
+    "--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="File to write."
+)
+LANG_OPTION = click.option("--lang", default="en", show_default=True, type=click.Choice(["en", "ar"]))
+
+
+def _atlas(data_dir: Path) -> Atlas:
+    from dashboard.load import DataError, load_atlas
+
+    try:
+        return load_atlas(data_dir)
+    except DataError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@export.command("html")
+@DATA_DIR_OPTION
+@OUT_OPTION
+@LANG_OPTION
+def export_html(data_dir: Path, out: Path, lang: str) -> None:
+    """One self-contained page with every date, its own slider and play button; works offline from file://."""
+    from dashboard import export as exports
+
+    exports.write_atomic(out, exports.html_page(_atlas(data_dir), lang=lang))
+    click.echo(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
+
+
+def _image_command(fmt: str) -> click.Command:
+    @DATA_DIR_OPTION
+    @OUT_OPTION
+    @LANG_OPTION
+    @click.option("--date", "day", help="YYYY-MM-DD (default: the last date).")
+    @click.option("--place", help="Mark this place (id or name).")
+    @click.option("--width", default=1200, show_default=True, type=click.IntRange(200, 6000))
+    @click.option("--height", default=900, show_default=True, type=click.IntRange(200, 6000))
+    @click.option("--scale", default=1.0, show_default=True, type=click.FloatRange(0.25, 8))
+    @click.option("--all-dates", is_flag=True, help="Write every date: OUT-01-2024-11-26.EXT, ...")
+    def command(
+        data_dir: Path,
+        out: Path,
+        lang: str,
+        day: str | None,
+        place: str | None,
+        width: int,
+        height: int,
+        scale: float,
+        all_dates: bool,
+    ) -> None:
+        from datetime import date
+
+        from dashboard import export as exports
+        from dashboard.summary import find_place
+
+        atlas = _atlas(data_dir)
+        found = find_place(atlas, place) if place else None
+        if place and found is None:
+            raise click.BadParameter(f"unknown place {place!r}", param_hint="--place")
+        if all_dates:
+            jobs = list(exports.series(atlas, out))
+        else:
+            try:
+                chosen = date.fromisoformat(day) if day else atlas.dates[-1]
+            except ValueError as error:
+                raise click.BadParameter(str(error), param_hint="--date") from error
+            if chosen not in atlas.dates:
+                span = f"{atlas.dates[0]} to {atlas.dates[-1]}"
+                raise click.BadParameter(f"no map for {chosen} ({span})", param_hint="--date")
+            jobs = [(chosen, out)]
+        try:
+            for chosen, path in jobs:
+                data = exports.image(
+                    atlas, chosen, fmt, width=width, height=height, scale=scale, place=found and found.id, lang=lang
+                )
+                exports.write_atomic(path, data)
+                click.echo(f"wrote {path}")
+        except exports.ExportError as error:
+            raise click.ClickException(str(error)) from error
+        finally:
+            exports.stop()
+
+    command.__doc__ = f"A {fmt.upper()} image of one date (or --all-dates): title, legend with shares, scale bar."
+    return command
+
+
+for _fmt in ("png", "svg", "pdf"):
+    export.command(_fmt)(_image_command(_fmt))
+
+
+@export.command("gif")
+@DATA_DIR_OPTION
+@OUT_OPTION
+@LANG_OPTION
+@click.option("--width", default=960, show_default=True, type=click.IntRange(200, 3000))
+@click.option("--height", default=720, show_default=True, type=click.IntRange(200, 3000))
+def export_gif(data_dir: Path, out: Path, lang: str, width: int, height: int) -> None:
+    """An animated replay of every date, the date in each frame's title; also OUT.mp4 where ffmpeg is installed."""
+    from dashboard import export as exports
+
+    atlas = _atlas(data_dir)
+    try:
+        animation, frames = exports.gif(atlas, width=width, height=height, lang=lang)
+    except exports.ExportError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        exports.stop()
+    exports.write_atomic(out, animation)
+    click.echo(f"wrote {out} ({len(frames)} frames)")
+    video = out.with_suffix(".mp4")
+    if exports.mp4(frames, video):
+        click.echo(f"wrote {video}")
+    else:
+        click.echo("no ffmpeg on PATH: no mp4 written")

@@ -9,6 +9,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data" / "geo"
 BASEMAPS = ("offline", "carto-positron", "carto-darkmatter", "open-street-map")
+EMBED_ORIGINS = ("'self'", "https:")  # who may frame /embed: the app itself and any https page
 
 
 @dataclass(frozen=True)
@@ -18,10 +19,13 @@ class Settings:
     port: int = 8050
     basemap: str = "offline"
     debug: bool = False
+    embed_origins: tuple[str, ...] = EMBED_ORIGINS  # CSP frame-ancestors for /embed (security.py)
+    state_dir: Path = PROJECT_ROOT / ".state"  # the last good data set, for a restart with broken data (live_data.py)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
-        """Defaults overridden by DASHBOARD_DATA_DIR, _HOST, _PORT, _BASEMAP, _DEBUG."""
+        """Defaults overridden by DASHBOARD_DATA_DIR, _HOST, _PORT, _BASEMAP, _DEBUG, _EMBED_ORIGINS (space-separated),
+        _STATE_DIR."""
         env = os.environ if environ is None else environ
         settings = cls()
         if "DASHBOARD_DATA_DIR" in env:
@@ -34,6 +38,10 @@ class Settings:
             settings = replace(settings, basemap=env["DASHBOARD_BASEMAP"])
         if "DASHBOARD_DEBUG" in env:
             settings = replace(settings, debug=env["DASHBOARD_DEBUG"].lower() in ("1", "true", "yes"))
+        if "DASHBOARD_EMBED_ORIGINS" in env:
+            settings = replace(settings, embed_origins=tuple(env["DASHBOARD_EMBED_ORIGINS"].split()))
+        if "DASHBOARD_STATE_DIR" in env:
+            settings = replace(settings, state_dir=Path(env["DASHBOARD_STATE_DIR"]))
         settings.check()
         return settings
 

@@ -1,8 +1,10 @@
-"""The one drawing function (`map_figure`) and the per-date updates the browser applies to it.
+"""The one drawing function (`map_figure`), and what the browser needs to draw every date the same way.
 
-The app, the /embed view and exports all draw with `map_figure`. In the browser, a date step does
-not rebuild the figure: `assets/map.js` applies `date_update(atlas, day)` — the same trace
-attributes `map_figure` would give for that day — with one `Plotly.update` call.
+The /embed view and exports draw with `map_figure`. The app's graph starts from `live_figure`: the same
+base map and places, without anything that changes from day to day. `assets/map.js` then adds every
+date's zones, claimed ground and marker colours once, from `browser_data`, as MapLibre layers on the
+map Plotly made, and a date step only switches which date's layers are drawn (no Plotly call, no data
+sent). `browser_data` holds, per date, exactly what `map_figure` draws for that date.
 """
 
 from __future__ import annotations
@@ -12,11 +14,21 @@ from datetime import date
 from typing import Any
 
 import plotly.graph_objects as go
+import shapely
+from shapely.geometry import shape
 
 from dashboard.model import Atlas, Faction, GeoJSON, Place
 from dashboard.timeline import holders_on
 
 ZONE_OPACITY = 0.5
+MARKER_OPACITY = 0.7
+# Ground whose latest change is only claimed: hatched in the browser (map.js); in static figures a light
+# veil with a dotted outline (dots every CLAIMED_DOT_DEG along it).
+CLAIMED_LABEL = "Claimed only — one side's claim or inferred"
+CLAIMED_VEIL = "#ffffff"
+CLAIMED_VEIL_OPACITY = 0.45
+CLAIMED_DOTS = "#333333"
+CLAIMED_DOT_DEG = 0.025
 # Where the zone fills go in the offline style: above land and water, below borders and roads.
 ZONES_BELOW = "governorates"
 CENTER = {"lat": 35.0, "lon": 38.5}
@@ -68,15 +80,39 @@ def _no_zone(faction: Faction) -> GeoJSON:
     return {"type": "Feature", "properties": {"faction": faction.id, "area_km2": 0.0}, "geometry": geometry}
 
 
+def zone_label(faction: Faction, share: float) -> str:
+    """A faction's entry in the legend (the static figure's) and the key (the app's) on a day."""
+    return f"{faction.label} · {share:.1%}"
+
+
+def zone_hover(faction: Faction, area_km2: float, share: float) -> tuple[str, str]:
+    """The two lines shown on hovering a faction's zone."""
+    return faction.label, f"{area_km2:,.0f} km² ({share:.1%})"
+
+
+def claimed_hover(faction: Faction, area_km2: float) -> tuple[str, str]:
+    """The two lines shown on hovering ground whose latest change is only claimed."""
+    return "Claimed only", f"by {faction.label}: {area_km2:,.0f} km² (one side's claim or inferred)"
+
+
+def place_hover(place: Place, holder: Faction) -> tuple[str, str, str]:
+    """A place marker's hover: English name, Arabic name, holder on the day."""
+    return place.name_en, place.name_ar, holder.label
+
+
+def _html(lines: tuple[str, ...]) -> str:
+    return f"<b>{lines[0]}</b><br>{lines[1]}"
+
+
 def _zone_attrs(faction: Faction, feature: GeoJSON | None, share: float) -> dict[str, Any]:
     """The attributes of a faction's zone trace that change from day to day."""
     feature = feature or _no_zone(faction)
-    text = f"<b>{faction.label}</b><br>{feature['properties']['area_km2']:,.0f} km² ({share:.1%})"
+    hover = zone_hover(faction, feature["properties"]["area_km2"], share)
     return {
-        "name": f"{faction.label} · {share:.1%}",
+        "name": zone_label(faction, share),
         "geojson": {"type": "FeatureCollection", "features": [feature]},
         "locations": [faction.id],
-        "text": [text],
+        "text": [_html(hover)],
     }
 
 
@@ -84,9 +120,10 @@ def _place_attrs(atlas: Atlas, day: date) -> dict[str, Any]:
     holders = holders_on(atlas.timeline, day)
     factions = {f.id: f for f in atlas.timeline.factions}
     places = shown_places(atlas)
+    hovers = [place_hover(p, factions[holders[p.id]]) for p in places]
     return {
         "marker.color": [factions[holders[p.id]].colour for p in places],
-        "hovertext": [f"<b>{p.name_en}</b> · {p.name_ar}<br>{factions[holders[p.id]].label}" for p in places],
+        "hovertext": [f"<b>{en}</b> · {ar}<br>{label}" for en, ar, label in hovers],
     }
 
 
@@ -131,7 +168,7 @@ def place_traces(atlas: Atlas, day: date) -> list[go.Scattermap]:
         lat=[p.lat for p in places],
         lon=[p.lon for p in places],
         mode="markers",
-        marker={"size": [s + 3 for s in sizes], "color": "white"},
+        marker={"size": [s + 3 for s in sizes], "color": "white", "opacity": MARKER_OPACITY},
         hoverinfo="skip",
         showlegend=False,
     )
@@ -143,7 +180,7 @@ def place_traces(atlas: Atlas, day: date) -> list[go.Scattermap]:
         lon=[p.lon for p in places],
         customdata=[p.id for p in places],
         mode="markers+text",
-        marker={"size": sizes, "color": attrs["marker.color"]},
+        marker={"size": sizes, "color": attrs["marker.color"], "opacity": MARKER_OPACITY},
         text=[p.name_en if p.kind in LABEL_KINDS else "" for p in places],
         textposition="top right",
         textfont={"family": LABEL_FONT, "size": 13, "color": "#1d1d1d"},
@@ -152,6 +189,66 @@ def place_traces(atlas: Atlas, day: date) -> list[go.Scattermap]:
         showlegend=False,
     )
     return [halo, markers]
+
+
+def claimed_features(atlas: Atlas, day: date) -> list[GeoJSON]:
+    """Per faction, the ground whose latest change of hands on or before `day` is only claimed."""
+    claimed = atlas.claimed.get(day)
+    return list(claimed["features"]) if claimed else []
+
+
+def claimed_traces(atlas: Atlas, day: date, below: str = "") -> list[go.Choroplethmap | go.Scattermap]:
+    """Claimed ground as a static figure can draw it: a light veil, and dots along its outline.
+
+    The veil keeps its legend entry on a day with no claimed ground (a zero-area stand-in), as zones do.
+    """
+    factions = {f.id: f for f in atlas.timeline.factions}
+    features = claimed_features(atlas, day)
+    shown = features or [_no_zone(atlas.timeline.factions[0])]
+    veil = go.Choroplethmap(
+        uid="claimed",
+        name=CLAIMED_LABEL,
+        legendgroup="claimed",
+        showlegend=True,
+        geojson={"type": "FeatureCollection", "features": shown},
+        featureidkey="properties.faction",  # one feature per faction and day
+        locations=[f["properties"]["faction"] for f in shown],
+        z=[1] * len(shown),
+        zmin=0,
+        zmax=1,
+        colorscale=[[0, CLAIMED_VEIL], [1, CLAIMED_VEIL]],
+        showscale=False,
+        marker={"opacity": CLAIMED_VEIL_OPACITY, "line": {"width": 0.5, "color": CLAIMED_DOTS}},
+        text=[_html(claimed_hover(factions[f["properties"]["faction"]], f["properties"]["area_km2"])) for f in shown],
+        hovertemplate="%{text}<extra></extra>",
+        below=below,
+    )
+    lon, lat = _outline_dots(features)
+    dots = go.Scattermap(
+        uid="claimed-outline",
+        legendgroup="claimed",
+        showlegend=False,
+        lon=lon,
+        lat=lat,
+        mode="markers",
+        marker={"size": 3, "color": CLAIMED_DOTS},
+        hoverinfo="skip",
+    )
+    return [veil, dots]
+
+
+def _outline_dots(features: list[GeoJSON]) -> tuple[list[float], list[float]]:
+    """Points every CLAIMED_DOT_DEG along the outlines of `features`, rounded to 5 decimals (≈ 1 m)."""
+    lon: list[float] = []
+    lat: list[float] = []
+    for feature in features:
+        for ring in shapely.get_parts(shape(feature["geometry"]).boundary):
+            steps = max(round(ring.length / CLAIMED_DOT_DEG), 1)
+            points = shapely.line_interpolate_point(ring, [i * CLAIMED_DOT_DEG for i in range(steps)])
+            coords = shapely.get_coordinates(points).round(5)
+            lon.extend(coords[:, 0].tolist())
+            lat.extend(coords[:, 1].tolist())
+    return lon, lat
 
 
 def offline_style(base_layers: dict[str, GeoJSON]) -> dict[str, Any]:
@@ -180,7 +277,10 @@ def offline_style(base_layers: dict[str, GeoJSON]) -> dict[str, Any]:
         layer("country", "line", {"line-color": "#2b2b2b", "line-width": 1.6}, "country-line"),
     ]
     drawn = [ly for ly in layers if ly["type"] == "background" or ly["source"] in sources]
-    return {"version": 8, "name": "offline", "sources": sources, "layers": drawn}
+    # No fades: a paint change (a date step in map.js) is drawn in one frame, and MapLibre stops there instead
+    # of redrawing for 300 ms while every paint property of the changed layers "transitions" to its own value.
+    no_fade = {"duration": 0, "delay": 0}
+    return {"version": 8, "name": "offline", "sources": sources, "layers": drawn, "transition": no_fade}
 
 
 def _online_layers(base_layers: dict[str, GeoJSON]) -> list[dict[str, Any]]:
@@ -213,16 +313,80 @@ def _points(coordinates: Any) -> list[Any]:
     return [pt for part in coordinates for pt in _points(part)]
 
 
+def as_of_text(day: date) -> str:
+    return f"As of {long_date(day)}"
+
+
 def as_of(day: date) -> str:
-    return f"<b>As of {long_date(day)}</b>"
+    return f"<b>{as_of_text(day)}</b>"
 
 
 def map_figure(atlas: Atlas, day: date, *, basemap: str = "offline", height: int | None = None) -> go.Figure:
-    """The map on `day`: zones per faction, places, base layers, legend with shares, attribution."""
+    """The map on `day`: zones per faction, claimed ground, places, base layers, legend with shares, attribution."""
+    below = _zones_below(atlas, basemap)
+    traces = [*zone_traces(atlas, day, below), *claimed_traces(atlas, day, below), *place_traces(atlas, day)]
+    fig = _figure(atlas, traces, [_as_of_annotation(day), _attribution_annotation(atlas)], basemap, height)
+    fig.update_layout(meta={"date": day.isoformat()})
+    return fig
+
+
+def live_figure(atlas: Atlas, *, basemap: str = "offline") -> go.Figure:
+    """The app's map before `assets/map.js` draws a date on it: `map_figure` without what changes by date.
+
+    The base map and the attribution as `map_figure` draws them; the place halos and labels; the markers
+    themselves transparent, as hover and click targets (map.js draws their colour for the date shown, and
+    the key, with the legend's entries, beside the map).
+    """
+    halo, markers = place_traces(atlas, atlas.dates[-1])
+    markers.update(marker_opacity=0, hoverinfo="none", hovertext=None, hovertemplate=None)
+    fig = _figure(atlas, [halo, markers], [_attribution_annotation(atlas)], basemap, None)
+    fig.update_layout(showlegend=False)
+    return fig
+
+
+def _zones_below(atlas: Atlas, basemap: str) -> str:
+    """The map layer the zones go under: borders and roads stay on top of them on the offline map."""
+    return ZONES_BELOW if basemap == "offline" and ZONES_BELOW in atlas.base_layers else ""
+
+
+def _as_of_annotation(day: date) -> dict[str, Any]:
+    return {
+        "text": as_of(day),
+        "x": 0.99,
+        "y": 0.99,
+        "xref": "paper",
+        "yref": "paper",
+        "xanchor": "right",
+        "yanchor": "top",
+        "showarrow": False,
+        "font": {"size": 16, "color": "#111"},
+        "bgcolor": "rgba(255,255,255,0.88)",
+        "borderpad": 4,
+    }
+
+
+def _attribution_annotation(atlas: Atlas) -> dict[str, Any]:
+    return {
+        "text": "<br>".join(part.strip() for part in atlas.attribution.split("·")),
+        "x": 0.99,
+        "y": 0.01,
+        "xref": "paper",
+        "yref": "paper",
+        "xanchor": "right",
+        "yanchor": "bottom",
+        "align": "right",
+        "showarrow": False,
+        "font": {"size": 10, "color": "#333"},
+        "bgcolor": "rgba(255,255,255,0.8)",
+        "borderpad": 3,
+    }
+
+
+def _figure(
+    atlas: Atlas, traces: list[Any], annotations: list[dict[str, Any]], basemap: str, height: int | None
+) -> go.Figure:
+    """Base map, view and legend frame around `traces`."""
     offline = basemap == "offline"
-    below = ZONES_BELOW if offline and ZONES_BELOW in atlas.base_layers else ""
-    traces = [*zone_traces(atlas, day, below), *place_traces(atlas, day)]
-    attribution = "<br>".join(part.strip() for part in atlas.attribution.split("·"))
     return go.Figure(
         traces,
         go.Layout(
@@ -234,7 +398,6 @@ def map_figure(atlas: Atlas, day: date, *, basemap: str = "offline", height: int
                 "uirevision": UIREVISION,
             },
             uirevision=UIREVISION,
-            meta={"date": day.isoformat()},
             height=height,
             margin={"l": 0, "r": 0, "t": 0, "b": 0},
             paper_bgcolor=SEA,
@@ -250,67 +413,87 @@ def map_figure(atlas: Atlas, day: date, *, basemap: str = "offline", height: int
                 "title": {"text": "<b>Control</b> (share of area)"},
                 "font": {"size": 13},
             },
-            annotations=[
-                {
-                    "text": as_of(day),
-                    "x": 0.99,
-                    "y": 0.99,
-                    "xref": "paper",
-                    "yref": "paper",
-                    "xanchor": "right",
-                    "yanchor": "top",
-                    "showarrow": False,
-                    "font": {"size": 16, "color": "#111"},
-                    "bgcolor": "rgba(255,255,255,0.88)",
-                    "borderpad": 4,
-                },
-                {
-                    "text": attribution,
-                    "x": 0.99,
-                    "y": 0.01,
-                    "xref": "paper",
-                    "yref": "paper",
-                    "xanchor": "right",
-                    "yanchor": "bottom",
-                    "align": "right",
-                    "showarrow": False,
-                    "font": {"size": 10, "color": "#333"},
-                    "bgcolor": "rgba(255,255,255,0.8)",
-                    "borderpad": 3,
-                },
-            ],
+            annotations=annotations,
             hoverlabel={"font": {"family": LABEL_FONT}},
         ),
     )
 
 
-def date_update(atlas: Atlas, day: date) -> dict[str, Any]:
-    """What changes on the map from one day to another, as `Plotly.update(gd, data, layout, traces)` takes it.
+def key_rows(atlas: Atlas, day: date) -> list[tuple[Faction, str, str]]:
+    """The key's rows on `day`, in legend order: faction, swatch colour (as the map draws it), text."""
+    share = shares(atlas, day)
+    return [(f, translucent(f.colour, ZONE_OPACITY), zone_label(f, share[f.id])) for f in atlas.timeline.factions]
 
-    `data` holds one value per trace in `traces` (None where an attribute does not apply).
-    """
-    features, share = zone_features(atlas, day), shares(atlas, day)
-    zones = [_zone_attrs(f, features.get(f.id), share[f.id]) for f in atlas.timeline.factions]
-    places = _place_attrs(atlas, day)
-    keys = ("name", "geojson", "locations", "text")
-    data: dict[str, list[Any]] = {k: [z[k] for z in zones] + [None] for k in keys}
-    for key, value in places.items():
-        data[key] = [None] * len(zones) + [value]
-    return {"data": data, "layout": {"annotations[0].text": as_of(day), "meta": {"date": day.isoformat()}}}
+
+def translucent(colour: str, alpha: float) -> str:
+    """#rrggbb at `alpha`, as CSS rgba()."""
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
 
 
 def browser_data(atlas: Atlas) -> dict[str, Any]:
-    """Every date's map update and place holders, sent to the browser once."""
-    n_zones = len(atlas.timeline.factions)
+    """Every date's map, sent to the browser once; map.js draws date i from entry i of each list.
+
+    - `zones`: each date's zones and claimed ground, a FeatureCollection per date, each feature with its
+      `kind` (zone or claimed), `faction` and hover lines (`title`, `detail`);
+    - `markers`: the place markers, each with its holder on date i as `h<i>`, radius and hover names;
+    - `legend`: the key's text for each faction on each date; `asOf`: its date line;
+    - `places`: each place's position and row in `holders`, which gives every place's holder on each date
+      (the panel's badge) as an index into `order`.
+    """
+    factions = atlas.timeline.factions
+    by_id = {f.id: f for f in factions}
+    collections: list[GeoJSON] = []
+    legend: list[list[str]] = []
+    for day in atlas.dates:
+        zones, share = zone_features(atlas, day), shares(atlas, day)
+        legend.append([zone_label(f, share[f.id]) for f in factions])
+        features = [
+            _browser_feature(zones[f.id], "zone", f, zone_hover(f, zones[f.id]["properties"]["area_km2"], share[f.id]))
+            for f in factions
+            if f.id in zones
+        ]
+        for feature in claimed_features(atlas, day):
+            faction = by_id[feature["properties"]["faction"]]
+            hover = claimed_hover(faction, feature["properties"]["area_km2"])
+            features.append(_browser_feature(feature, "claimed", faction, hover))
+        collections.append({"type": "FeatureCollection", "features": features})
+    holders = [holders_on(atlas.timeline, d) for d in atlas.dates]
+    places = atlas.timeline.places
+    column = {f.id: i for i, f in enumerate(factions)}
     return {
         "dates": [d.isoformat() for d in atlas.dates],
         "labels": [long_date(d) for d in atlas.dates],
-        "traces": [*range(n_zones), n_zones + 1],  # zone traces, then the place markers (after the halo)
-        "factions": {
-            f.id: {"label": f.label, "colour": f.colour, "ink": ink(f.colour)} for f in atlas.timeline.factions
-        },
-        "holders": [holders_on(atlas.timeline, d) for d in atlas.dates],
-        "updates": [date_update(atlas, d) for d in atlas.dates],
-        "places": {p.id: {"lat": p.lat, "lon": p.lon} for p in atlas.timeline.places},
+        "asOf": [as_of_text(d) for d in atlas.dates],
+        "factions": {f.id: {"label": f.label, "colour": f.colour, "ink": ink(f.colour)} for f in factions},
+        "order": [f.id for f in factions],
+        "legend": legend,
+        "zones": collections,
+        "markers": _markers(atlas, holders),
+        "style": {"zoneOpacity": ZONE_OPACITY, "markerOpacity": MARKER_OPACITY, "below": ZONES_BELOW},
+        "holders": [[column[day[p.id]] for p in places] for day in holders],
+        "places": {p.id: {"lat": p.lat, "lon": p.lon, "row": i} for i, p in enumerate(places)},
         "bounds": bounds(atlas.base_layers.get("country")),
     }
+
+
+def _browser_feature(feature: GeoJSON, kind: str, faction: Faction, hover: tuple[str, str]) -> GeoJSON:
+    title, detail = hover
+    properties = {"kind": kind, "faction": faction.id, "title": title, "detail": detail}
+    return {"type": "Feature", "properties": properties, "geometry": feature["geometry"]}
+
+
+def _markers(atlas: Atlas, holders: list[dict[str, str]]) -> GeoJSON:
+    """The shown places as points: radius as `place_traces` sizes them, names, and the holder on each date."""
+    features = []
+    for place in shown_places(atlas):
+        properties: dict[str, Any] = {
+            "id": place.id,
+            "r": _marker_size(place) / 2,
+            "name": place.name_en,
+            "ar": place.name_ar,
+        }
+        properties.update({f"h{i}": day[place.id] for i, day in enumerate(holders)})
+        geometry = {"type": "Point", "coordinates": [place.lon, place.lat]}
+        features.append({"type": "Feature", "properties": properties, "geometry": geometry})
+    return {"type": "FeatureCollection", "features": features}

@@ -3,6 +3,7 @@
 URL = "url"
 NOTICE = "notice"
 MAP = "map"
+MAP_KEY = "map-key"  # the map's key (date, each faction's share, claimed ground); map.js updates it
 DATA_URL = "data-url"  # store: the content-hashed URL of every date's map data
 SLIDER = "date-slider"
 DATE_LABEL = "date-label"
@@ -18,3 +19,29 @@ PANEL_HEAD = "place-panel-head"
 PANEL_BODY = "place-panel-body"
 PANEL_HOLDER = "place-panel-holder"
 PANEL_CLOSE = "place-panel-close"
+
+# Territory analytics (analytics_layout.py, analytics_callbacks.py, assets/analytics.js)
+ANALYTICS_URL = "analytics-url"  # store: the content-hashed URL of every date's and date pair's analytics
+AREA_CHART = "area-chart"
+POPULATION_CHART = "population-chart"
+GOVERNORATE_TITLE = "governorate-title"
+GOVERNORATE_TABLE = "governorate-table"
+CHANGES_MODE = "changes-mode"  # off | day (since the day before) | first (since the first date) | date
+CHANGES_SINCE = "changes-since"  # the date for mode "date"
+SIDE_BY_SIDE = "side-by-side"
+CHANGES_PANEL = "changes-panel"
+CHANGES_TITLE = "changes-title"
+CHANGES_SUMMARY = "changes-summary"
+CHANGES_LIST = "changes-list"
+COMPARE = "compare"  # the second map's frame
+COMPARE_LABEL = "compare-label"
+COMPARE_MAP = "compare-map"
+DOWNLOAD_DAY = "download-day"  # its links: download-day-<kind>
+DOWNLOAD_DAY_LABEL = "download-day-label"
+
+# Embed / share panel (embed.py, assets/embed.js)
+SHARE = "share"
+SHARE_DATA = "share-data"  # store: dates, titles and text alternatives for the links and the iframe snippet
+SHARE_LINK = "share-link"
+SHARE_SNIPPET = "share-snippet"
+SHARE_DOWNLOAD = "share-download"  # its links: share-download-<format>

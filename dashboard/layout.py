@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import plotly.graph_objects as go
@@ -25,9 +26,15 @@ def page(
     index: int,
     label: str,
     search_options: list[dict[str, str]],
+    stage: Sequence[Any] = (),
+    toolbar: Sequence[Any] = (),
+    below: Sequence[Any] = (),
 ) -> html.Div:
-    """The whole page: header with search, the map with the place panel, the date controls."""
-    return html.Div(
+    """The whole page: header with search, the map with the place panel, the date controls.
+
+    `stage` goes beside the map, `toolbar` under the date controls, `below` under the full-height app.
+    """
+    app = html.Div(
         className="app",
         children=[
             dcc.Location(id=ids.URL, refresh=False),
@@ -62,12 +69,15 @@ def page(
                             "modeBarButtonsToRemove": ["select2d", "lasso2d"],
                         },
                     ),
+                    *stage,
                     panel(),
                 ],
             ),
             controls(marks=marks, index=index, label=label),
+            *toolbar,
         ],
     )
+    return html.Div([app, *below])
 
 
 def controls(*, marks: dict[int, Any], index: int, label: str) -> html.Section:
@@ -102,6 +112,32 @@ def controls(*, marks: dict[int, Any], index: int, label: str) -> html.Section:
                 updatemode="drag",
                 allow_direct_input=False,
             ),
+        ],
+    )
+
+
+def map_key(*, as_of: str, rows: Sequence[tuple[Faction, str, str]], claimed: str) -> html.Div:
+    """The map's key, over its top-left corner: the date, each faction's colour and share, and claimed ground.
+
+    `rows`: (faction, swatch colour, text) in legend order. assets/map.js rewrites the date and the texts
+    on every date step, in the same frame as the map.
+    """
+    entries = [
+        html.Li(
+            [html.Span(className="swatch", style={"backgroundColor": fill, "borderColor": f.colour}), text],
+            title=f.description or None,
+            **{"data-faction": f.id},
+        )
+        for f, fill, text in rows
+    ]
+    return html.Div(
+        id=ids.MAP_KEY,
+        className="map-key",
+        children=[
+            html.Div(as_of, className="as-of"),
+            html.Div([html.B("Control"), " (share of area)"], className="title"),
+            html.Ul(entries),
+            html.Div([html.Span(className="swatch claimed"), claimed], className="claimed-entry"),
         ],
     )
 

@@ -499,8 +499,24 @@ def read_zones(
         if bad:
             report.add(file, f"feature {bad[0]}", "unknown-faction", "zone faction is not in factions.csv")
             continue
+        flat = [i for i, f in enumerate(data["features"]) if not _drawable(f)]
+        if flat:
+            report.add(file, f"feature {flat[0]}", "geometry", "a zone needs polygon coordinates and an area_km2")
+            continue
         zones[day] = data
     return zones
+
+
+def _drawable(feature: dict[str, Any]) -> bool:
+    """Enough of a zone feature for the map and the legend (full geometry checks are `build`'s)."""
+    geometry, area = feature.get("geometry"), feature["properties"].get("area_km2")
+    return (
+        isinstance(geometry, dict)
+        and geometry.get("type") in POLYGONAL
+        and isinstance(geometry.get("coordinates"), list)
+        and isinstance(area, (int, float))
+        and not isinstance(area, bool)
+    )
 
 
 def _names_faction(feature: Any, faction_ids: set[str]) -> bool:

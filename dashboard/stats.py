@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from statistics import median
 
 import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from dashboard.model import GeoJSON, Timeline
+from dashboard.model import GeoJSON, Place, Timeline
 from dashboard.timeline import holders_on
 from dashboard.zones import geodesic_area_km2, polygonal
 
@@ -95,3 +96,23 @@ def territory_changes(before: Mapping[str, BaseGeometry], after: Mapping[str, Ba
             if area >= MIN_CHANGE_KM2:
                 changes.append(TerritoryChange(previous, holder, round(area, 1), moved))
     return sorted(changes, key=lambda c: -c.area_km2)
+
+
+def typical_populations(places: Iterable[Place]) -> dict[str, int]:
+    """The median known population of each kind of place; kinds with no figure at all are left out."""
+    known: dict[str, list[int]] = {}
+    for place in places:
+        if place.population is not None and place.kind != "anchor":
+            known.setdefault(place.kind, []).append(place.population)
+    return {kind: round(median(figures)) for kind, figures in known.items()}
+
+
+def unknown_populations(timeline: Timeline, day: date, typical: Mapping[str, int]) -> dict[str, int]:
+    """Per faction, a rough size of what `populations` leaves out: each place lacking a figure counted at the
+    typical figure of its kind (0 for kinds that have none, such as airbases)."""
+    holders = holders_on(timeline, day)
+    result = dict.fromkeys(timeline.faction_ids, 0)
+    for place in timeline.places:
+        if place.population is None and place.kind != "anchor":
+            result[holders[place.id]] += typical.get(place.kind, 0)
+    return result

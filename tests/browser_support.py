@@ -119,52 +119,63 @@ def wait_for_map_date_after(page: Any, iso: str) -> str:
     return page.evaluate("document.getElementById('map').dataset.mapDate")
 
 
-# In the page: which zone layer MapLibre has drawn under a place, and what the zone traces hold.
-DRAWN_AT = """([lon, lat]) => {
-  const gd = document.querySelector('#map .js-plotly-plot');
-  const map = gd._fullLayout.map._subplot.map;
-  const layers = map.getStyle().layers.map(l => l.id).filter(id => id.includes('zone-') && id.endsWith('-fill'));
-  const hits = map.queryRenderedFeatures(map.project([lon, lat]), {layers});
-  return hits.map(f => f.layer.id.split('zone-')[1].replace('-fill', ''));
+# In the page: the MapLibre map behind the graph, and the layers it draws now. assets/map.js gives every date
+# its own layers, date-<YYYY-MM-DD>-<kind> (zones, borders, claimed, claimed-outline, markers), and draws a date
+# by making its layers opaque: a layer is drawn when the opacity MapLibre paints it with (its evaluated paint,
+# which MapLibre's draw functions read) is above 0.
+DRAWN_LAYERS = """(kind) => {
+  const map = document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map;
+  const opacity = {circle: 'circle-opacity', fill: 'fill-opacity', line: 'line-opacity'};
+  return map.getLayersOrder().filter((id) => {
+    const layer = map.getLayer(id);
+    return /^date-\\d{4}-\\d{2}-\\d{2}-/.test(id) && (!kind || id.endsWith(`-${kind}`))
+      && layer.paint.get(opacity[layer.type]).constantOr(1) > 0;
+  });
 }"""
 
-DRAWN_FACTIONS = """() => {
-  const gd = document.querySelector('#map .js-plotly-plot');
-  const map = gd._fullLayout.map._subplot.map;
-  const layers = map.getStyle().layers.map(l => l.id).filter(id => id.includes('zone-') && id.endsWith('-fill'));
-  const seen = {};
-  for (const f of map.queryRenderedFeatures({layers})) {
-    const faction = f.layer.id.split('zone-')[1].replace('-fill', '');
-    seen[faction] = (seen[faction] || 0) + 1;
-  }
-  return seen;
-}"""
+RENDERED = f"""([kind, lon, lat]) => {{
+  const map = document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map;
+  const layers = ({DRAWN_LAYERS})(kind);
+  const at = lon === null ? undefined : map.project([lon, lat]);
+  return layers.length ? map.queryRenderedFeatures(at, {{layers}}).map((f) => f.properties.faction) : [];
+}}"""
 
 
-# In the page: zone traces whose MapLibre source holds other geometry than the figure's trace.
-STALE_SOURCES = """() => {
-  const gd = document.querySelector('#map .js-plotly-plot');
-  const map = gd._fullLayout.map._subplot.map;
-  const first = (fc) => JSON.stringify(fc.features[0].geometry.coordinates).slice(0, 200);
-  return gd.data.filter(t => t.type === 'choroplethmap')
-    .filter(t => first(map.getSource('source-' + t.uid)._data.geojson) !== first(t.geojson))
-    .map(t => t.uid);
-}"""
-
-
-def stale_sources(page: Any) -> list[str]:
-    """Zone traces whose data MapLibre does not hold (a plot that raced a date step)."""
-    return page.evaluate(STALE_SOURCES)
+def drawn_dates(page: Any) -> list[str]:
+    """The dates MapLibre draws (any of their layers); one, the selected date, when a step has landed."""
+    return sorted({layer[5:15] for layer in page.evaluate(DRAWN_LAYERS, None)})
 
 
 def drawn_at(page: Any, lon: float, lat: float) -> list[str]:
     """The factions whose zone fill MapLibre drew at this point."""
-    return page.evaluate(DRAWN_AT, [lon, lat])
+    return page.evaluate(RENDERED, ["zones", lon, lat])
+
+
+def drawn_claimed_at(page: Any, lon: float, lat: float) -> list[str]:
+    """The factions whose claimed-only ground MapLibre drew (hatched) at this point."""
+    return page.evaluate(RENDERED, ["claimed", lon, lat])
 
 
 def drawn_factions(page: Any) -> dict[str, int]:
     """Faction id → number of rendered zone features on screen."""
-    return page.evaluate(DRAWN_FACTIONS)
+    seen: dict[str, int] = {}
+    for faction in page.evaluate(RENDERED, ["zones", None, None]):
+        seen[faction] = seen.get(faction, 0) + 1
+    return seen
+
+
+def project(page: Any, lon: float, lat: float) -> tuple[float, float]:
+    """Where a point is on the page, in CSS pixels."""
+    box = page.locator("#map .js-plotly-plot").bounding_box()
+    x, y = page.evaluate(
+        """([lon, lat]) => {
+          const map = document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map;
+          const p = map.project([lon, lat]);
+          return [p.x, p.y];
+        }""",
+        [lon, lat],
+    )
+    return box["x"] + x, box["y"] + y
 
 
 def screenshot(page: Any, name: str) -> Path:

@@ -8,6 +8,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from dash import no_update
@@ -68,17 +69,34 @@ def test_no_address_gives_the_defaults_without_a_notice() -> None:
         assert parse_query(search, ATLAS, LAST).index == LAST and not parse_query(search, ATLAS, LAST).notice
 
 
-@pytest.mark.parametrize("raw", ["2024-13-45", "yesterday", "2023-01-01", "2024-12-11", "", "2024-12-05'--"])
+@pytest.mark.parametrize("raw", ["2024-13-45", "yesterday", "20241205", "2024-W49-4", "", "2024-12-05'--"])
 def test_unusable_date_falls_back_to_the_default_with_a_notice(raw: str) -> None:
     query = parse_query(f"?date={raw}&place=hama", ATLAS, LAST)
     assert query.index == LAST and query.place == "hama"
     assert f"No map for date “{raw}”" in query.notice and "2024-11-26 to 2024-12-10" in query.notice
 
 
+@pytest.mark.parametrize(
+    ("raw", "index"), [("2023-01-01", 0), ("2024-11-25", 0), ("2024-12-11", LAST), ("9999-12-31", LAST)]
+)
+def test_a_date_outside_the_data_clamps_to_the_nearest_date_with_a_notice(raw: str, index: int) -> None:
+    query = parse_query(f"?date={raw}", ATLAS, 3)
+    assert query.index == index
+    shown = ATLAS.dates[index]
+    assert query.notice == f"No map for date “{raw}” (dates run 2024-11-26 to 2024-12-10): showing {shown}."
+
+
 def test_place_by_arabic_name_and_unknown_place() -> None:
     assert parse_query("?place=%D8%AD%D9%85%D8%A7%D8%A9", ATLAS, LAST).place == "hama"  # حماة
-    query = parse_query("?date=2024-12-01&place=<script>", ATLAS, LAST)
-    assert (query.index, query.place) == (5, None) and query.notice == "Unknown place “<script>”."
+    query = parse_query("?date=2024-12-01&place=atlantis", ATLAS, LAST)
+    assert (query.index, query.place) == (5, None) and query.notice == "Unknown place “atlantis”."
+
+
+@pytest.mark.parametrize("raw", ["<script>", "x\"onmouseover=\"alert(1)", "&lt;b&gt;", "a" * 41, "tab\there"])
+def test_a_notice_never_repeats_markup_or_long_values(raw: str) -> None:
+    query = parse_query("?" + urlencode({"date": raw, "place": raw}), ATLAS, LAST)
+    assert raw not in query.notice and query.notice.startswith("No map for date (dates run")
+    assert query.notice.endswith("Unknown place.")
 
 
 def test_from_url_callback(callbacks: Callbacks) -> None:
@@ -91,11 +109,18 @@ def test_from_url_callback(callbacks: Callbacks) -> None:
 
 
 def test_click_on_a_place_marker_selects_it_and_other_clicks_do_nothing(callbacks: Callbacks) -> None:
-    assert callbacks.on_click({"points": [{"customdata": "hama", "lat": 35.1}]}) == "hama"
-    assert callbacks.on_click({"points": [{"location": "hts"}]}) is no_update  # a zone
-    assert callbacks.on_click(None) is no_update
-    assert callbacks.on_search("idlib") == "idlib" and callbacks.on_search(None) is no_update
+    assert callbacks.on_click({"points": [{"customdata": "hama", "lat": 35.1}]}) == ("hama", no_update)
+    assert callbacks.on_click({"points": [{"location": "hts"}]}) == (no_update, no_update)  # a zone
+    assert callbacks.on_click(None) == (no_update, no_update)
+    assert callbacks.on_search("idlib") == ("idlib", no_update) and callbacks.on_search(None) == (no_update, no_update)
     assert callbacks.on_close(3) is None
+
+
+@pytest.mark.parametrize("value", ["atlantis", 3, ["hama"], {"id": "hama"}])
+def test_an_unknown_place_from_a_click_or_the_search_gives_no_update_and_a_notice(callbacks: Callbacks, value) -> None:
+    assert callbacks.on_search(value) == (no_update, "That place is not on the map.")
+    assert callbacks.on_click({"points": [{"customdata": value}]}) == (no_update, "That place is not on the map.")
+    assert callbacks.on_click({"points": "hama"}) == callbacks.on_click({"points": [7]}) == (no_update, no_update)
 
 
 def test_panel_for_hama_before_and_after_it_fell(callbacks: Callbacks) -> None:
@@ -128,7 +153,8 @@ def test_every_callback_is_registered(app) -> None:
 
 def test_every_clientside_function_exists_in_map_js(app) -> None:
     source = MAP_JS.read_text(encoding="utf-8")
-    names = {c["clientside_function"]["function_name"] for c in app._callback_list if c.get("clientside_function")}
+    functions = [c["clientside_function"] for c in app._callback_list if c.get("clientside_function")]
+    names = {f["function_name"] for f in functions if f["namespace"] == "dashboardMap"}
     assert names == {"showDate", "holder", "syncAddress", "jumpTo", "step", "togglePlay", "speed"}
     for name in names:
         assert re.search(rf"\n    (async )?{name}\(", source), name
@@ -136,14 +162,15 @@ def test_every_clientside_function_exists_in_map_js(app) -> None:
 
 def test_ids_used_by_map_js_exist() -> None:
     source = MAP_JS.read_text(encoding="utf-8")
-    for used in set(re.findall(r'"(step-prev|step-next|play|map)"', source)):
-        assert used in {ids.PREV, ids.NEXT, ids.PLAY, ids.MAP}
+    used = set(re.findall(r'"#?(step-prev|step-next|play|map-key|map|place-search|date-slider)\b', source))
+    assert used == {ids.PREV, ids.NEXT, ids.PLAY, ids.MAP, ids.MAP_KEY, ids.SEARCH, ids.SLIDER}
 
 
-def test_search_offers_every_place_but_anchors_biggest_first(app) -> None:
-    search = component(app.layout, ids.SEARCH)
-    assert [o["value"] for o in search.options] == ["aleppo", "hama", "idlib", "morek", "kafr_nabl"]
-    assert search.options[1]["label"] == "Hama · حماة" and "حماه" in search.options[1]["search"]
+def test_search_offers_every_place_but_anchors_biggest_first_once_the_map_is_drawn(app, client) -> None:
+    assert component(app.layout, ids.SEARCH).options == []  # map.js sets them from the map data
+    options = client.get(data_url(app)).get_json()["search"]
+    assert [o["value"] for o in options] == ["aleppo", "hama", "idlib", "morek", "kafr_nabl"]
+    assert options[1]["label"] == "Hama · حماة" and "حماه" in options[1]["search"]
 
 
 def test_page_and_layout_serve(client) -> None:
@@ -160,9 +187,22 @@ def test_map_data_is_content_hashed_cached_for_good_and_compressed(app, client) 
     assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert response.headers["Content-Encoding"] == "gzip"
     data = json.loads(gzip.decompress(response.data))
-    assert data["dates"][0] == "2024-11-26" and len(data["updates"]) == 15
+    assert data["dates"][0] == "2024-11-26" and len(data["zones"]) == 15
     again = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""
+
+
+def test_the_map_key_reads_the_default_date_with_each_factions_share_and_claimed_ground(app) -> None:
+    key = json.dumps(component(app.layout, ids.MAP_KEY), default=lambda c: c.to_plotly_json(), ensure_ascii=False)
+    for expected in ("As of 10 December 2024", "Syrian government · ", "HTS-led · ", "SDF · 6.9%", "Claimed only"):
+        assert expected in key
+    assert '"data-faction": "hts"' in key
+
+
+def test_the_page_needs_no_favicon_request(client) -> None:
+    """The address follows the slider (history.replaceState) and Chromium fetches a favicon again after each change."""
+    page = client.get("/").get_data(as_text=True)
+    assert '<link rel="icon" href="data:,">' in page and "favicon.ico" not in page
 
 
 def test_a_stale_data_url_is_a_404_not_the_index_page(client) -> None:

@@ -6,21 +6,31 @@ Screenshots of key states go to tests/artifacts/.
 
 from __future__ import annotations
 
+import io
+from datetime import date
 from typing import Any
 
+import numpy as np
 import pytest
+import shapely
 from browser_support import (
+    DRAWN_LAYERS,
     Recorder,
     drawn_at,
+    drawn_claimed_at,
+    drawn_dates,
     drawn_factions,
     open_map,
+    project,
     screenshot,
-    stale_sources,
     wait_for_map_date,
     wait_for_map_date_after,
 )
+from PIL import Image
+from shapely.geometry import Point, shape
+from shapely.geometry.base import BaseGeometry
 
-from dashboard import ids
+from dashboard import figures, ids
 from dashboard.model import Atlas
 
 pytestmark = pytest.mark.browser
@@ -28,6 +38,7 @@ pytestmark = pytest.mark.browser
 HAMA = (36.75783, 35.13179)  # lon, lat as in places.csv
 LABEL = f"#{ids.DATE_LABEL}"
 BADGE = f"#{ids.PANEL_HOLDER}"
+TIP = ".map-tip"
 
 
 def wait_for_text(page: Any, selector: str, text: str) -> None:
@@ -49,9 +60,10 @@ def test_page_loads_offline_with_no_errors_and_draws_every_zone(
     holding = {f["properties"]["faction"] for f in last}
     large = {f["properties"]["faction"] for f in last if f["properties"]["area_km2"] > 1000}
     assert large <= set(drawn_factions(page)) <= holding
-    legend = page.locator(f"#{ids.MAP} .legend").text_content()
-    assert "Syrian government ·" in legend and "%" in legend
-    assert "As of 10 December 2024" in page.locator(f"#{ids.MAP} .annotation").first.text_content()
+    key = page.locator(f"#{ids.MAP_KEY}").text_content()
+    assert "Syrian government ·" in key and "%" in key and "Claimed only" in key
+    assert page.locator(f"#{ids.MAP_KEY} .as-of").text_content() == "As of 10 December 2024"
+    assert drawn_dates(page) == ["2024-12-10"]
     screenshot(page, "01-loaded-10-december")
     assert recorder.errors == []
     assert recorder.off_loopback() == []
@@ -68,7 +80,8 @@ def test_arrow_key_on_the_slider_changes_the_date_label_and_the_drawn_zones(page
     wait_for_text(page, LABEL, "5 December 2024")
     wait_for_map_date(page, "2024-12-05")
     assert drawn_at(page, *HAMA) == ["hts"]
-    assert stale_sources(page) == []
+    assert drawn_dates(page) == ["2024-12-05"]
+    assert page.locator(f"#{ids.MAP_KEY} .as-of").text_content() == "As of 5 December 2024"
     screenshot(page, "03-hama-5-december")
 
 
@@ -96,17 +109,9 @@ def test_hamas_panel_says_government_on_4_december_and_hts_on_5_december(page: A
 def test_clicking_a_place_marker_opens_its_panel(page: Any, app_url: str) -> None:
     open_map(page, f"{app_url}?date=2024-12-05")
     wait_for_map_date(page, "2024-12-05")
-    box = page.locator(f"#{ids.MAP} .js-plotly-plot").bounding_box()
-    x, y = page.evaluate(
-        """([lon, lat]) => {
-          const map = document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map;
-          const p = map.project([lon, lat]);
-          return [p.x, p.y];
-        }""",
-        list(HAMA),
-    )
-    page.mouse.move(box["x"] + x, box["y"] + y)
-    page.mouse.click(box["x"] + x, box["y"] + y)
+    x, y = project(page, *HAMA)
+    page.mouse.move(x, y)
+    page.mouse.click(x, y)
     wait_for_text(page, f"#{ids.PANEL} h2", "Hama")
     wait_for_text(page, BADGE, "HTS")
     assert "place=hama" in page.evaluate("location.search")
@@ -119,7 +124,7 @@ def test_the_address_round_trips(page: Any, app_url: str, recorder: Recorder) ->
     assert page.locator(LABEL).inner_text() == "5 December 2024"
     assert page.evaluate("location.search") == "?date=2024-12-05&place=hama"
     assert drawn_at(page, *HAMA) == ["hts"]
-    assert stale_sources(page) == []  # the first plot, the jump to Hama and the date did not race
+    assert drawn_dates(page) == ["2024-12-05"]  # the first plot, the jump to Hama and the date did not race
     page.locator(f"#{ids.NEXT}").click()
     wait_for_map_date(page, "2024-12-06")
     page.wait_for_function("location.search === '?date=2024-12-06&place=hama'")
@@ -167,3 +172,96 @@ def test_search_finds_a_place_by_english_or_arabic_name(page: Any, app_url: str,
     page.keyboard.press("Enter")
     wait_for_text(page, f"#{ids.PANEL} h2", name)
     screenshot(page, f"07-search-{name.lower()}")
+
+
+def test_hovering_a_place_shows_its_holder_on_the_date_drawn(page: Any, app_url: str) -> None:
+    open_map(page, f"{app_url}?date=2024-12-04")
+    wait_for_map_date(page, "2024-12-04")
+    page.mouse.move(*project(page, *HAMA))
+    wait_for_text(page, TIP, "Syrian government")
+    assert page.locator(TIP).inner_text().splitlines() == ["Hama · حماة", "Syrian government"]
+    page.locator("body").press("ArrowRight")
+    wait_for_map_date(page, "2024-12-05")
+    wait_for_text(page, TIP, "HTS")  # the pointer has not moved: the tip follows the date
+    page.mouse.move(5, 5)
+    page.wait_for_selector(TIP, state="hidden")
+
+
+def hatching(page: Any, x: float, y: float, half: int = 8) -> tuple[float, float]:
+    """Shares of clearly darker and clearly lighter pixels than the median, in a square around (x, y)."""
+    png = page.screenshot(clip={"x": x - half, "y": y - half, "width": 2 * half, "height": 2 * half})
+    lum = np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=float)
+    median = float(np.median(lum))
+    return float(np.mean(lum < median - 30)), float(np.mean(lum > median + 30))
+
+
+def inside(ground: BaseGeometry, atlas: Atlas, margin: float = 0.06) -> tuple[float, float]:
+    """A point well inside `ground`, away from every place marker and city label."""
+    places = figures.shown_places(atlas)
+    cities = [p for p in places if p.kind == "city"]
+
+    def clear(x: float, y: float) -> bool:
+        near_marker = any(abs(x - p.lon) < 0.12 and abs(y - p.lat) < 0.12 for p in places)
+        under_label = any(p.lon - 0.05 < x < p.lon + 1.0 and p.lat < y < p.lat + 0.25 for p in cities)
+        return not near_marker and not under_label
+
+    for part in sorted(shapely.get_parts(ground), key=lambda g: -g.area):
+        inner = part.buffer(-margin)
+        if inner.is_empty:
+            continue
+        west, south, east, north = inner.bounds
+        for x in np.linspace(west, east, 25):
+            for y in np.linspace(south, north, 25):
+                if clear(x, y) and inner.contains(Point(x, y)):
+                    return round(float(x), 5), round(float(y), 5)
+    raise AssertionError("no clear point inside the ground")
+
+
+def test_claimed_ground_is_drawn_hatched_and_explained(page: Any, app_url: str, shipped_atlas: Atlas) -> None:
+    day = date(2024, 12, 5)
+    claimed = {f["properties"]["faction"]: shape(f["geometry"]) for f in shipped_atlas.claimed[day]["features"]}
+    zones = {f["properties"]["faction"]: shape(f["geometry"]) for f in shipped_atlas.zones[day]["features"]}
+    hatched = inside(claimed["hts"], shipped_atlas)
+    plain = inside(zones["hts"].difference(claimed["hts"].buffer(0.05)), shipped_atlas)
+    open_map(page, f"{app_url}?date={day}")
+    wait_for_map_date(page, day.isoformat())
+    assert drawn_at(page, *hatched) == drawn_at(page, *plain) == ["hts"]
+    assert drawn_claimed_at(page, *hatched) == ["hts"] and drawn_claimed_at(page, *plain) == []
+    dark, light = hatching(page, *project(page, *hatched))
+    assert dark > 0.15 and light > 0.15, (dark, light)  # stripes, dark and light
+    dark, light = hatching(page, *project(page, *plain))
+    assert min(dark, light) < 0.05, (dark, light)  # the zone's plain fill
+    swatch = page.locator(f"#{ids.MAP_KEY} .swatch.claimed")
+    assert "repeating-linear-gradient" in swatch.evaluate("el => getComputedStyle(el).backgroundImage")
+    assert "Claimed only — one side's claim or inferred" in page.locator(f"#{ids.MAP_KEY}").inner_text()
+    page.mouse.move(*project(page, *hatched))
+    wait_for_text(page, TIP, "Claimed only")
+    screenshot(page, "08-claimed-hatched-5-december")
+
+
+# In the page: every frame MapLibre renders from now on, as the dates whose layers it drew, how many
+# layers, and whether each drawn date's data was all on the map.
+RECORD_FRAMES = f"""() => {{
+  const map = document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map;
+  window.__frames = [];
+  map.on('render', () => {{
+    const layers = ({DRAWN_LAYERS})(null);
+    const dates = [...new Set(layers.map((id) => id.slice(5, 15)))];
+    window.__frames.push({{dates, layers: layers.length, loaded: dates.every((d) => map.isSourceLoaded('date-' + d))}});
+  }});
+}}"""
+
+
+def test_no_frame_draws_two_dates_or_a_date_in_part_while_stepping(page: Any, app_url: str) -> None:
+    open_map(page, f"{app_url}?date=2024-12-01")
+    wait_for_map_date(page, "2024-12-01")
+    page.evaluate(RECORD_FRAMES)
+    page.locator(f"#{ids.SLIDER} [role=slider]").focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")  # without waiting: steps land while others are drawn
+    wait_for_map_date(page, "2024-12-06")
+    frames = page.evaluate("window.__frames")
+    assert frames, "MapLibre drew no frame"
+    assert all(len(f["dates"]) == 1 and f["layers"] == 5 and f["loaded"] for f in frames), frames
+    assert frames[-1]["dates"] == ["2024-12-06"]
+    assert {f["dates"][0] for f in frames} <= {f"2024-12-0{d}" for d in range(1, 7)}

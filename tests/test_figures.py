@@ -1,31 +1,46 @@
-"""The figure builder on the toy atlas: traces, colours, legend shares, offline style, per-date updates."""
+"""The figure builder on the toy atlas: traces, colours, legend shares, claimed ground, offline style, and the
+data the browser draws every date from."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import plotly.graph_objects as go
 import pytest
-from toy import DATES, D, toy_atlas
+import shapely
+from shapely.geometry import shape
+from toy import DATES, D, square, toy_atlas
 
 from dashboard import figures
 
 ATLAS = toy_atlas()
 ZONES = ("government", "hts", "sdf")
+# HTS's claim to the ground round Hama (36.6-37.0°E) on 5 Dec and after, a square of 0.4° × 0.5°.
+CLAIMED_HAMA = {
+    "type": "Feature",
+    "properties": {"faction": "hts", "date": "", "confidence": "claimed", "area_km2": 60.0},
+    "geometry": square(36.6, 34.9, 37.0, 35.4),
+}
+CLAIMED = dataclasses.replace(
+    ATLAS,
+    claimed={d: {"type": "FeatureCollection", "features": [CLAIMED_HAMA][: d >= D("2024-12-05")]} for d in DATES},
+)
 
 
 def zone_traces(fig: go.Figure) -> list[go.Choroplethmap]:
-    return [t for t in fig.data if t.type == "choroplethmap"]
+    return [t for t in fig.data if t.uid.startswith("zone-")]
 
 
 def places_trace(fig: go.Figure) -> go.Scattermap:
     return next(t for t in fig.data if t.uid == "places")
 
 
-def test_one_zone_trace_per_faction_in_display_order_then_halo_and_places() -> None:
+def test_one_zone_trace_per_faction_in_display_order_then_claimed_ground_halo_and_places() -> None:
     fig = figures.map_figure(ATLAS, D("2024-11-26"))
-    assert [t.uid for t in fig.data] == ["zone-government", "zone-hts", "zone-sdf", "places-halo", "places"]
-    assert [t.type for t in fig.data] == ["choroplethmap"] * 3 + ["scattermap"] * 2
+    uids = ["zone-government", "zone-hts", "zone-sdf", "claimed", "claimed-outline", "places-halo", "places"]
+    assert [t.uid for t in fig.data] == uids
+    assert [t.type for t in fig.data] == ["choroplethmap"] * 4 + ["scattermap"] * 3
 
 
 def test_colours_and_order_are_the_same_on_every_date() -> None:
@@ -76,6 +91,7 @@ def test_offline_style_has_no_remote_source_glyphs_or_sprite() -> None:
     style = fig.layout.map.style
     assert isinstance(style, dict)
     assert "glyphs" not in style and "sprite" not in style
+    assert style["transition"] == {"duration": 0, "delay": 0}  # a date step is one frame
     assert "http" not in json.dumps(style)
     assert {s["type"] for s in style["sources"].values()} == {"geojson"}
     ids = [layer["id"] for layer in style["layers"]]
@@ -99,33 +115,92 @@ def test_view_attribution_as_of_and_uirevision() -> None:
     assert texts[1] == "Toy data<br>Natural Earth (public domain)"
 
 
-def test_date_update_matches_what_map_figure_draws_for_that_day() -> None:
-    """The browser's per-date update and the figure builder can never disagree."""
-    day = D("2024-12-05")
-    fig = figures.map_figure(ATLAS, D("2024-11-26"))
-    update = figures.date_update(ATLAS, day)
-    data = json.loads(json.dumps(update["data"]))
-    expected = figures.map_figure(ATLAS, day)
-    traces = figures.browser_data(ATLAS)["traces"]
-    assert [expected.data[i].uid for i in traces] == ["zone-government", "zone-hts", "zone-sdf", "places"]
-    for key, values in data.items():
-        for index, value in zip(traces, values, strict=True):
-            if value is None:
-                continue
-            fig.data[index].update({key: value})
-    fig.update_layout(update["layout"])
-    assert fig.to_plotly_json() == expected.to_plotly_json()
+def test_claimed_ground_is_a_light_veil_with_a_dotted_outline_and_a_legend_entry() -> None:
+    veil, dots = (t for t in figures.map_figure(CLAIMED, D("2024-12-05")).data if t.legendgroup == "claimed")
+    assert veil.name == "Claimed only — one side's claim or inferred" and veil.showlegend
+    assert veil.colorscale[0][1] == "#ffffff" and veil.marker.opacity == figures.CLAIMED_VEIL_OPACITY
+    assert veil.geojson["features"] == [CLAIMED_HAMA] and veil.locations == ("hts",)
+    assert veil.text == ("<b>Claimed only</b><br>by HTS-led: 60 km² (one side's claim or inferred)",)
+    assert veil.below == "governorates"  # under the borders, like the zones
+    # Dots every 0.025° along the outline (perimeter 1.8°): 72, each on it.
+    outline = shape(CLAIMED_HAMA["geometry"]).boundary
+    assert len(dots.lon) == len(dots.lat) == 72 and not dots.showlegend
+    assert all(outline.distance(shapely.Point(x, y)) < 1e-4 for x, y in zip(dots.lon, dots.lat, strict=True))
+
+
+def test_a_day_without_claimed_ground_keeps_the_legend_entry_and_draws_nothing() -> None:
+    veil, dots = (t for t in figures.map_figure(CLAIMED, D("2024-12-04")).data if t.legendgroup == "claimed")
+    assert veil.showlegend and veil.geojson["features"][0]["properties"]["area_km2"] == 0.0
+    assert dots.lon == ()
+
+
+def test_live_figure_is_map_figure_without_anything_that_changes_by_date() -> None:
+    live = figures.live_figure(CLAIMED).to_plotly_json()
+    static = figures.map_figure(CLAIMED, D("2024-12-05")).to_plotly_json()
+    assert [t["uid"] for t in live["data"]] == ["places-halo", "places"]
+    halo, markers = live["data"]
+    assert halo == next(t for t in static["data"] if t["uid"] == "places-halo")
+    assert markers["marker"]["opacity"] == 0 and markers["hoverinfo"] == "none"  # hover and click targets
+    assert "hovertext" not in markers and markers["customdata"] == ["aleppo", "hama", "idlib", "morek"]
+    assert live["layout"]["showlegend"] is False and "meta" not in live["layout"]
+    assert live["layout"]["annotations"] == static["layout"]["annotations"][1:]  # the attribution, no date
+    assert live["layout"]["map"] == static["layout"]["map"]  # the same base map and view
+
+
+def test_browser_data_draws_every_date_as_map_figure_draws_it() -> None:
+    """What map.js switches between is, date by date, exactly what `map_figure` draws."""
+    data = json.loads(json.dumps(figures.browser_data(CLAIMED)))
+    markers = data["markers"]["features"]
+    for i, day in enumerate(DATES):
+        fig = figures.map_figure(CLAIMED, day)
+        zones = zone_traces(fig)
+        veil = next(t for t in fig.data if t.uid == "claimed")
+        places = places_trace(fig)
+        held = [t for t in zones if t.geojson["features"][0]["properties"]["area_km2"] > 0]
+        drawn = [f for f in data["zones"][i]["features"] if f["properties"]["kind"] == "zone"]
+        assert [f["geometry"] for f in drawn] == [t.geojson["features"][0]["geometry"] for t in held]
+        assert [f["properties"]["faction"] for f in drawn] == [t.locations[0] for t in held]
+        assert [hover(f) for f in drawn] == [t.text[0] for t in held]
+        claimed = [f for f in data["zones"][i]["features"] if f["properties"]["kind"] == "claimed"]
+        assert [f["geometry"] for f in claimed] == [f["geometry"] for f in figures.claimed_features(CLAIMED, day)]
+        assert [hover(f) for f in claimed] == (list(veil.text) if claimed else [])
+        assert data["legend"][i] == [t.name for t in zones]
+        assert f"<b>{data['asOf'][i]}</b>" == fig.layout.annotations[0].text
+        holders = [data["factions"][f["properties"][f"h{i}"]] for f in markers]
+        assert [h["colour"] for h in holders] == list(places.marker.color)
+        names = [(f["properties"]["name"], f["properties"]["ar"]) for f in markers]
+        hovers = [f"<b>{en}</b> · {ar}<br>{h['label']}" for (en, ar), h in zip(names, holders, strict=True)]
+        assert hovers == list(places.hovertext)
+    sizes = [2 * f["properties"]["r"] for f in markers]
+    assert sizes == pytest.approx(list(places_trace(figures.map_figure(CLAIMED, DATES[0])).marker.size))
+    assert data["style"] == {"zoneOpacity": 0.5, "markerOpacity": 0.7, "below": "governorates"}
+
+
+def hover(feature: dict) -> str:
+    """A browser feature's hover lines as the static figure writes them."""
+    return f"<b>{feature['properties']['title']}</b><br>{feature['properties']['detail']}"
 
 
 def test_browser_data_has_every_date_and_holders() -> None:
     data = figures.browser_data(ATLAS)
-    assert data["dates"][0] == "2024-11-26" and len(data["updates"]) == len(DATES) == 15
-    assert data["labels"][9] == "5 December 2024"
-    assert data["holders"][8]["hama"] == "government" and data["holders"][9]["hama"] == "hts"
+    assert data["dates"][0] == "2024-11-26" and len(data["zones"]) == len(data["legend"]) == len(DATES) == 15
+    assert data["labels"][9] == "5 December 2024" and data["asOf"][9] == "As of 5 December 2024"
+    hama = data["places"]["hama"]
+    assert (hama["lat"], hama["lon"]) == (35.13, 36.76)
+    assert data["order"][data["holders"][8][hama["row"]]] == "government"
+    assert data["order"][data["holders"][9][hama["row"]]] == "hts"
     assert data["factions"]["sdf"] == {"label": "SDF", "colour": "#fff600", "ink": "#111111"}
-    assert data["places"]["hama"] == {"lat": 35.13, "lon": 36.76}
     assert data["bounds"] == [[35.5, 34.0], [40.0, 37.0]]
     json.dumps(data)  # serialisable as it is
+
+
+def test_key_rows_carry_each_factions_colour_as_the_map_draws_it_and_its_share() -> None:
+    rows = figures.key_rows(ATLAS, D("2024-11-26"))
+    assert [(f.id, fill, text) for f, fill, text in rows] == [
+        ("government", "rgba(157,0,20,0.5)", "Syrian government · 88.9%"),
+        ("hts", "rgba(39,165,0,0.5)", "HTS-led · 11.1%"),
+        ("sdf", "rgba(255,246,0,0.5)", "SDF · 0.0%"),
+    ]
 
 
 def test_ink_is_dark_on_light_colours_and_light_on_dark() -> None:

@@ -77,3 +77,28 @@ def test_shipped_changes_from_4_to_5_december_include_hama_to_hts() -> None:
     hama = next(p for p in atlas.timeline.places if p.id == "hama")
     moved = [c for c in stats.territory_changes(before, after) if c.geometry.covers(Point(hama.lon, hama.lat))]
     assert [(c.previous, c.holder) for c in moved] == [("government", "hts")]
+
+
+def test_typical_populations_are_medians_per_kind_without_anchors_or_blanks() -> None:
+    places = (
+        Place("a", "A", "", 35.0, 36.0, "town", "Hama", 1000, "gov"),
+        Place("b", "B", "", 35.0, 36.1, "town", "Hama", 3000, "gov"),
+        Place("c", "C", "", 35.0, 36.2, "town", "Hama", 8000, "gov"),
+        Place("d", "D", "", 35.0, 36.3, "village", "Hama", None, "gov"),
+        Place("x", "X", "", 35.0, 36.4, "anchor", "Hama", 5, "gov"),
+    )
+    assert stats.typical_populations(places) == {"town": 3000}
+
+
+def test_unknown_populations_count_blank_places_at_the_typical_figure_of_their_kind() -> None:
+    factions = (Faction("gov", "G", "ح", "#ff0000", 1), Faction("reb", "R", "م", "#00ff00", 2))
+    places = (
+        Place("a", "A", "", 35.5, 36.5, "town", "Hama", 1000, "gov"),
+        Place("b", "B", "", 35.5, 36.6, "town", "Hama", None, "gov"),
+        Place("c", "C", "", 35.5, 36.7, "village", "Hama", None, "reb"),
+        Place("d", "D", "", 35.5, 36.8, "airbase", "Hama", None, "reb"),
+        Place("x", "X", "", 35.5, 37.6, "anchor", "Hama", None, "reb"),
+    )
+    timeline = Timeline(factions, places, (), date(2024, 11, 26))
+    typical = {"town": 1000, "village": 200}
+    assert stats.unknown_populations(timeline, date(2024, 11, 26), typical) == {"gov": 1000, "reb": 200}

@@ -1,4 +1,4 @@
-"""A toy atlas whose answers can be checked by eye: a 4°×2° country of unit-ish squares.
+"""A toy atlas whose answers can be checked by eye: a 4.5°×3° country of squares, two governorates split at 37.5°E.
 
 The government holds the east; HTS's western square grows by 0.05° a day, jumps past
 Hama on 5 Dec, and takes Aleppo on 30 Nov and Hama on 5 Dec. A third faction (SDF) holds nothing until 1 Dec.
@@ -73,7 +73,13 @@ BASE = {
         "type": "FeatureCollection",
         "features": [{"type": "Feature", "properties": {}, "geometry": square(35.5, 34.0, 40.0, 37.0)}],
     },
-    "governorates": line((37.5, 34.0), (37.5, 37.0)),
+    "governorates": {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"name_en": name}, "geometry": square(*bounds)}
+            for name, bounds in (("West", (35.5, 34.0, 37.5, 37.0)), ("East", (37.5, 34.0, 40.0, 37.0)))
+        ],
+    },
     "rivers": line((38.0, 36.8), (39.5, 35.0)),
     "highways": line((36.7, 34.5), (36.9, 36.2)),
 }

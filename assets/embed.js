@@ -1,0 +1,76 @@
+/* The /embed page (embed.py) and the app's "Embed / share" panel.
+ *
+ * Dash serves every file in assets/ to the app too: the embed part runs only on a page whose body has
+ * data-embed. There it draws the replay figure (every date a frame, Plotly's own slider and play button),
+ * keeps the text alternative and the place's holder in step with the date, sets #map[data-map-date] once a date
+ * is drawn, and posts the page's height to the parent page, in the manner of Datawrapper's responsive embeds:
+ * parent.postMessage({"syria-map-height": <px>}, "*").
+ */
+(function () {
+  "use strict";
+
+  function shareLinks(index, place, data) {
+    const noUpdate = window.dash_clientside.no_update;
+    if (!data || !Number.isInteger(index) || index < 0 || index >= data.dates.length) {
+      return [noUpdate, noUpdate, ...["png", "svg", "pdf", "gif", "html"].map(() => noUpdate)];
+    }
+    const params = new URLSearchParams({ date: data.dates[index] });
+    if (place) params.set("place", place);
+    const origin = window.location.origin;
+    const embed = `${origin}/embed?${params}`;
+    const escape = (text) =>
+      text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    const snippet =
+      `<figure style="margin:0">\n<iframe src="${escape(embed)}" title="${escape(data.titles[index])}" ` +
+      `style="width:100%;height:720px;border:0" loading="lazy"></iframe>\n` +
+      `<figcaption>${escape(data.alts[index])}</figcaption>\n</figure>\n` +
+      `<script>window.addEventListener("message",function(e){var h=e.data&&e.data["${data.message}"];` +
+      `if(!h)return;document.querySelectorAll("iframe").forEach(function(f){` +
+      `if(f.contentWindow===e.source)f.style.height=h+"px";});});</script>`;
+    const downloads = ["png", "svg", "pdf", "gif", "html"].map((fmt) => `/export/${fmt}?${params}`);
+    return [`${origin}/?${params}`, snippet, ...downloads];
+  }
+
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    dashboardEmbed: { share: shareLinks },
+  });
+
+  if (!document.body || !document.body.hasAttribute("data-embed")) return;
+
+  const data = JSON.parse(document.getElementById("embed-data").textContent);
+  const gd = document.getElementById("map");
+  const alt = document.getElementById("alt");
+  const badge = document.getElementById("holder");
+
+  function postHeight() {
+    if (window.parent !== window) {
+      window.parent.postMessage({ [data.message]: document.documentElement.scrollHeight }, "*");
+    }
+  }
+
+  function shown() {
+    const day = gd.layout.meta.date;
+    alt.textContent = data.alts[day];
+    const holder = data.holders[day];
+    if (badge && holder) {
+      badge.textContent = holder.label;
+      badge.style.background = holder.colour;
+      badge.style.color = holder.ink;
+    }
+    gd.dataset.mapDate = day;
+    postHeight();
+  }
+
+  const fig = data.figure;
+  const config = { responsive: true, displaylogo: false, scrollZoom: true, modeBarButtonsToRemove: ["select2d", "lasso2d"] };
+  Plotly.newPlot(gd, fig.data, fig.layout, config)
+    .then(() => Plotly.addFrames(gd, fig.frames))
+    .then(() => {
+      gd.on("plotly_animated", shown);
+      shown();
+      if (data.play) {
+        Plotly.animate(gd, null, { mode: "immediate", frame: { duration: 900, redraw: true }, transition: { duration: 0 } });
+      }
+    });
+  new ResizeObserver(postHeight).observe(document.body);
+})();

@@ -1,0 +1,215 @@
+"""The numbers under the map, computed once at start-up for every date and every pair of dates. Pure.
+
+Areas and shares are the zone files' geodesic `area_km2` (`stats.shares`); areas by governorate and the ground
+that changed hands are geodesic areas of intersections (`stats.by_governorate`, `stats.territory_changes`).
+`browser_data` packs it all into the JSON the browser fetches once (`assets/analytics.js`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from itertools import combinations
+from typing import Any
+
+import shapely
+from shapely.geometry import mapping
+
+from dashboard import stats
+from dashboard.model import Atlas, GeoJSON, Place
+from dashboard.timeline import Change, changes_between
+
+COUNTRY = "Syria"
+# The list of changed places shows the most important first; past LIST_LIMIT it says how many it left out.
+KIND_RANK = {"city": 0, "district": 1, "town": 2, "airbase": 3, "military_site": 3, "crossing": 3, "hill": 3}
+VILLAGE_RANK = 4
+LIST_LIMIT = 150
+PRECISION_DEG = 1e-5  # ≈ 1 m, as in the zone files
+
+
+@dataclass(frozen=True)
+class PopulationRow:
+    faction: str
+    known: int  # sum over the faction's places with a figure
+    places: int
+    without_figure: int
+    unknown_estimate: int  # the places without a figure, each at the typical figure of its kind
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How far the population figures go: the same on every date, since every place is held by someone."""
+
+    known: int
+    places: int
+    without_figure: int
+    unknown_estimate: int
+    typical: dict[str, int]  # kind → median known figure
+    by_kind: dict[str, tuple[int, int]]  # kind → (places with a figure, places), populated kinds only
+
+
+@dataclass(frozen=True)
+class PairChanges:
+    start: date
+    end: date
+    ground: tuple[stats.TerritoryChange, ...]  # largest first
+    places: tuple[Change, ...]  # every place whose holder differs, most important first
+
+
+@dataclass(frozen=True)
+class Region:
+    name: str
+    area_km2: float
+    shares: tuple[stats.Share, ...]  # each faction's area in the region and share of it, in faction order
+
+
+@dataclass(frozen=True)
+class Analytics:
+    dates: tuple[date, ...]
+    shares: dict[date, tuple[stats.Share, ...]]
+    populations: dict[date, tuple[PopulationRow, ...]]
+    regions: dict[date, tuple[Region, ...]]  # governorates by name, then the whole country
+    changes: dict[tuple[date, date], PairChanges]  # every pair of dates, earlier first
+    coverage: Coverage
+
+
+def compute(atlas: Atlas) -> Analytics:
+    """Every figure the analytics views show, for every date and every pair of dates."""
+    timeline, dates = atlas.timeline, atlas.dates
+    order = {f: i for i, f in enumerate(timeline.faction_ids)}
+    shapes = {d: stats.zone_shapes(atlas.zones[d]) for d in dates}
+    shares = {d: tuple(sorted(stats.shares(atlas.zones[d]), key=lambda s: order[s.faction])) for d in dates}
+    typical = stats.typical_populations(timeline.places)
+    places = {p.id: p for p in timeline.places}
+    return Analytics(
+        dates=dates,
+        shares=shares,
+        populations={d: _populations(atlas, d, typical) for d in dates},
+        regions={d: _regions(shapes[d], atlas.base_layers.get("governorates"), shares[d], order) for d in dates},
+        changes={
+            (a, b): PairChanges(
+                a,
+                b,
+                tuple(stats.territory_changes(shapes[a], shapes[b])),
+                tuple(sorted(changes_between(timeline, a, b), key=lambda c: importance(places[c.event.place_id]))),
+            )
+            for a, b in combinations(dates, 2)
+        },
+        coverage=_coverage(timeline.places, typical),
+    )
+
+
+def changes(analytics: Analytics, start: date, end: date) -> PairChanges:
+    """What changed hands between two dates given in either order; nothing between a date and itself."""
+    if start == end:
+        return PairChanges(start, end, (), ())
+    first, last = sorted((start, end))
+    return analytics.changes[first, last]
+
+
+def importance(place: Place) -> tuple[int, int, str]:
+    """Sort key: cities, then towns and sites, then villages; the most populous first within each."""
+    return KIND_RANK.get(place.kind, VILLAGE_RANK), -(place.population or 0), place.name_en
+
+
+def _populations(atlas: Atlas, day: date, typical: dict[str, int]) -> tuple[PopulationRow, ...]:
+    unknown = stats.unknown_populations(atlas.timeline, day, typical)
+    return tuple(
+        PopulationRow(p.faction, p.population, p.places, p.places_without_figure, unknown[p.faction])
+        for p in stats.populations(atlas.timeline, day)
+    )
+
+
+def _regions(
+    zones: dict[str, Any], governorates: GeoJSON | None, country: tuple[stats.Share, ...], order: dict[str, int]
+) -> tuple[Region, ...]:
+    table = stats.by_governorate(zones, governorates) if governorates else {}
+    regions = [
+        Region(name, round(sum(s.area_km2 for s in rows), 1), tuple(sorted(rows, key=lambda s: order[s.faction])))
+        for name, rows in sorted(table.items())
+    ]
+    return (*regions, Region(COUNTRY, round(sum(s.area_km2 for s in country), 1), country))
+
+
+def _coverage(places: Iterable[Place], typical: dict[str, int]) -> Coverage:
+    counted = [p for p in places if p.kind != "anchor"]
+    by_kind = {
+        kind: (sum(p.population is not None for p in group), len(group))
+        for kind in typical
+        if (group := [p for p in counted if p.kind == kind])
+    }
+    missing = [p for p in counted if p.population is None]
+    return Coverage(
+        known=sum(p.population or 0 for p in counted),
+        places=len(counted),
+        without_figure=len(missing),
+        unknown_estimate=sum(typical.get(p.kind, 0) for p in missing),
+        typical=typical,
+        by_kind=by_kind,
+    )
+
+
+# ---------------------------------------------------------------- for the browser
+
+
+def long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def ground_collection(pair: PairChanges) -> GeoJSON:
+    """The ground that changed hands as GeoJSON, one feature per (previous, new holder)."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"previous": c.previous, "holder": c.holder, "area_km2": c.area_km2},
+                "geometry": mapping(shapely.set_precision(c.geometry, PRECISION_DEG)),
+            }
+            for c in pair.ground
+        ],
+    }
+
+
+def browser_data(atlas: Atlas, analytics: Analytics, limit: int = LIST_LIMIT) -> dict[str, Any]:
+    """Everything analytics.js shows on any date or pair of dates, as JSON-ready values, sent once.
+
+    `changes` is keyed "i-j" (indices into `dates`, i < j); each lists at most `limit` places, most important
+    first, and `count`, how many changed in all.
+    """
+    index = {d: i for i, d in enumerate(analytics.dates)}
+    listed = {k: pair.places[:limit] for k, pair in analytics.changes.items()}
+    sources = sorted({(c.event.source_title, c.event.source_url) for rows in listed.values() for c in rows})
+    source_index = {s: i for i, s in enumerate(sources)}
+    places = {p.id: p for p in atlas.timeline.places}
+    shown = sorted({c.event.place_id for rows in listed.values() for c in rows})
+    return {
+        "dates": [d.isoformat() for d in analytics.dates],
+        "labels": [long_date(d) for d in analytics.dates],
+        "factions": [{"id": f.id, "label": f.label, "colour": f.colour} for f in atlas.timeline.factions],
+        "regions": [
+            [[r.name, r.area_km2, [[s.faction, s.area_km2, round(s.percent, 2)] for s in r.shares]] for r in regions]
+            for regions in analytics.regions.values()
+        ],
+        "places": {i: [places[i].name_en, places[i].name_ar, places[i].lon, places[i].lat] for i in shown},
+        "sources": [list(s) for s in sources],
+        "changes": {
+            f"{index[a]}-{index[b]}": {
+                "ground": ground_collection(pair),
+                "count": len(pair.places),
+                "places": [
+                    [
+                        c.event.place_id,
+                        index[c.event.date],
+                        c.previous,
+                        c.event.holder,
+                        c.event.confidence,
+                        source_index[c.event.source_title, c.event.source_url],
+                    ]
+                    for c in sorted(listed[a, b], key=lambda c: c.event.date)  # stable: importance within a day
+                ],
+            }
+            for (a, b), pair in analytics.changes.items()
+        },
+    }

@@ -1,0 +1,175 @@
+"""The analytics views in the app: data computed once at start-up, served by URL, and thin callbacks.
+
+Every slider step stays in the browser (`assets/analytics.js`, namespace `dashboardAnalytics`): it marks the date
+on the charts, fills the governorate table, the date's download links and the list of changes, and draws the
+ground that changed hands on the map. The section under the map is filled with `set_props` once it is on screen,
+so scrubbing the map pays nothing for it. The one server callback builds the second map the first time it shows.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import time
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, cast
+
+import plotly.graph_objects as go
+from dash import ClientsideFunction, Dash, Input, Output, State, no_update
+from flask import Response, abort, request
+
+from dashboard import analytics, analytics_layout, charts, downloads, ids
+from dashboard.model import Atlas
+
+log = logging.getLogger(__name__)
+DATA_PATH = "/_analytics/data-{digest}.json"
+DOWNLOAD_PATH = "/download/{scope}/{kind}.{ext}"
+SERIES = "all"
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+@dataclass(frozen=True)
+class Parts:
+    """Where the analytics views go in the page (see `layout.page`)."""
+
+    toolbar: list[Any]
+    stage: list[Any]
+    below: list[Any]
+
+
+def download_url(kind: downloads.Kind, scope: str) -> str:
+    return DOWNLOAD_PATH.format(scope=scope, kind=kind, ext=downloads.EXTENSIONS[kind])
+
+
+def attach(app: Dash, atlas: Atlas, index: int, *, basemap: str = "offline") -> Parts:
+    """Compute every figure once, serve the data and the downloads, register the callbacks; return the views."""
+    started = time.perf_counter()
+    numbers = analytics.compute(atlas)
+    payload = analytics.browser_data(atlas, numbers)
+    payload["downloads"] = {k: download_url(k, "{date}") for k in downloads.KINDS}
+    data_url = _serve_data(app, payload)
+    _serve_downloads(app, atlas, numbers)
+    log.info("analytics: computed and packed in %.1f s", time.perf_counter() - started)
+    register_callbacks(app, atlas, basemap)
+    day = atlas.dates[index]
+    section = analytics_layout.section(
+        data_url=data_url,
+        dates=atlas.dates,
+        area=charts.area_figure(atlas, numbers, day),
+        population=charts.population_figure(atlas, numbers, day),
+        coverage=numbers.coverage,
+        series={k: download_url(k, SERIES) for k in downloads.KINDS},
+    )
+    return Parts(toolbar=[analytics_layout.toolbar(atlas.dates)], stage=analytics_layout.stage(), below=[section])
+
+
+def _serve_data(app: Dash, payload: dict[str, Any]) -> str:
+    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    digest = hashlib.sha256(body).hexdigest()[:16]
+    etag = f'"{digest}"'
+
+    def data() -> Response:
+        if digest in request.headers.get("If-None-Match", ""):  # compression may have suffixed the ETag
+            return Response(status=304, headers={"ETag": etag, "Cache-Control": IMMUTABLE})
+        return Response(body, mimetype="application/json", headers={"ETag": etag, "Cache-Control": IMMUTABLE})
+
+    path = DATA_PATH.format(digest=digest)
+    app.server.add_url_rule(path, "analytics_data", data)
+    app.server.add_url_rule("/_analytics/<path:_>", "analytics_stale", lambda _: abort(404))
+    return path
+
+
+def _serve_downloads(app: Dash, atlas: Atlas, numbers: analytics.Analytics) -> None:
+    @functools.cache
+    def make(kind: downloads.Kind, day: date | None) -> downloads.Download:
+        return downloads.download(atlas, numbers, kind, day)
+
+    def download(scope: str, kind: str, ext: str) -> Response:
+        if kind not in downloads.KINDS or downloads.EXTENSIONS[cast(downloads.Kind, kind)] != ext:
+            abort(404)
+        made = make(cast(downloads.Kind, kind), _scope_day(scope, atlas))
+        response = Response(made.body, mimetype=made.media_type)
+        response.headers["Content-Disposition"] = f'attachment; filename="{made.filename}"'
+        response.headers["Cache-Control"] = "no-cache"
+        response.add_etag()
+        return response.make_conditional(request)
+
+    app.server.add_url_rule("/download/<scope>/<kind>.<ext>", "analytics_download", download)
+
+
+def _scope_day(scope: str, atlas: Atlas) -> date | None:
+    """None for the whole series, else a date with data; anything else is a 404."""
+    if scope == SERIES:
+        return None
+    try:
+        day = date.fromisoformat(scope)
+    except ValueError:
+        abort(404)
+    if day not in atlas.zones:
+        abort(404)
+    return day
+
+
+@dataclass(frozen=True)
+class Callbacks:
+    """The server callback, as a plain method tests can call."""
+
+    atlas: Atlas
+    basemap: str
+
+    def compare_map(self, side_by_side: list[str] | None, figure: dict[str, Any] | None) -> go.Figure | Any:
+        """The second map, built the first time it is shown; the browser swaps its dates."""
+        if "on" not in (side_by_side or []) or (figure or {}).get("data"):
+            return no_update
+        return charts.compare_figure(self.atlas, basemap=self.basemap)
+
+
+def _js(name: str) -> ClientsideFunction:
+    return ClientsideFunction(namespace="dashboardAnalytics", function_name=name)
+
+
+def register_callbacks(app: Dash, atlas: Atlas, basemap: str) -> Callbacks:
+    callbacks = Callbacks(atlas, basemap)
+    app.callback(
+        Output(ids.COMPARE_MAP, "figure"),
+        Input(ids.SIDE_BY_SIDE, "value"),
+        State(ids.COMPARE_MAP, "figure"),
+        prevent_initial_call=True,
+    )(callbacks.compare_map)
+    slider, url = Input(ids.SLIDER, "value"), State(ids.ANALYTICS_URL, "data")
+    app.clientside_callback(_js("section"), slider, url)  # fills the section under the map, by set_props
+    app.clientside_callback(
+        _js("pickDate"),
+        Output(ids.SLIDER, "value", allow_duplicate=True),
+        Input(ids.AREA_CHART, "clickData"),
+        Input(ids.POPULATION_CHART, "clickData"),
+        prevent_initial_call=True,
+    )
+    since = [Input(ids.CHANGES_MODE, "value"), Input(ids.CHANGES_SINCE, "value")]
+    app.clientside_callback(
+        _js("changes"),
+        Output(ids.CHANGES_PANEL, "hidden"),
+        Output(ids.CHANGES_TITLE, "children"),
+        Output(ids.CHANGES_SUMMARY, "children"),
+        Output(ids.CHANGES_LIST, "children"),
+        Output(ids.CHANGES_SINCE, "disabled"),
+        Output(ids.SIDE_BY_SIDE, "options"),
+        slider,
+        *since,
+        State(ids.SIDE_BY_SIDE, "options"),
+        url,
+    )
+    app.clientside_callback(
+        _js("compare"),
+        Output(ids.COMPARE, "hidden"),
+        Output(ids.COMPARE_LABEL, "children"),
+        slider,
+        *since,
+        Input(ids.SIDE_BY_SIDE, "value"),
+        Input(ids.COMPARE_MAP, "figure"),
+        url,
+    )
+    return callbacks

@@ -1,0 +1,197 @@
+"""Figures for the analytics views: territory and population over time, and the map of a second date.
+
+Each chart is a function of precomputed `Analytics`. Both charts mark one date with `layout.shapes[0]`, which
+`assets/analytics.js` moves when the slider moves; every point carries its date's index in `customdata[0]`, so a
+click on the chart can move the slider.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import plotly.graph_objects as go
+
+from dashboard import figures
+from dashboard.analytics import Analytics
+from dashboard.model import Atlas, Faction
+
+HEIGHT = 330
+FONT = {"family": figures.LABEL_FONT, "size": 12, "color": "#1d1d1d"}
+MARK = {"color": "#1d1d1d", "width": 2, "dash": "dot"}
+EMPTY: dict[str, Any] = {"type": "FeatureCollection", "features": []}
+
+
+def mark(day: date) -> dict[str, Any]:
+    """The vertical line that marks the slider's date on a chart."""
+    return {
+        "type": "line",
+        "xref": "x",
+        "yref": "paper",
+        "x0": day.isoformat(),
+        "x1": day.isoformat(),
+        "y0": 0,
+        "y1": 1,
+        "line": MARK,
+        "label": {"text": figures.short_date(day), "textposition": "end", "textangle": 0, "font": {"size": 11}},
+    }
+
+
+def _layout(day: date, yaxis: dict[str, Any], **extra: Any) -> go.Layout:
+    return go.Layout(
+        height=HEIGHT,
+        margin={"l": 58, "r": 70, "t": 24, "b": 10},
+        font=FONT,
+        paper_bgcolor="#ffffff",
+        plot_bgcolor="#f4f3ef",
+        hovermode="x unified",
+        legend={"orientation": "h", "x": 0, "y": -0.1, "yanchor": "top", "traceorder": "normal", "font": {"size": 11}},
+        xaxis={"type": "date", "tickformat": "%-d %b", "dtick": 2 * 86_400_000, "showgrid": False},
+        yaxis={"rangemode": "tozero", "gridcolor": "#dddddd", **yaxis},
+        shapes=[mark(day)],
+        uirevision="chart",
+        **extra,
+    )
+
+
+def _held(atlas: Atlas, analytics: Analytics) -> list[Faction]:
+    """The factions that hold ground on some date, in display order."""
+    present = {s.faction for shares in analytics.shares.values() for s in shares}
+    return [f for f in atlas.timeline.factions if f.id in present]
+
+
+def area_figure(atlas: Atlas, analytics: Analytics, day: date) -> go.Figure:
+    """Each faction's share of the country per date, stacked to 100 %, with the same scale in km² on the right."""
+    x = [d.isoformat() for d in analytics.dates]
+    total = sum(s.area_km2 for s in analytics.shares[analytics.dates[0]])
+    traces = []
+    for faction in _held(atlas, analytics):
+        held = [next((s for s in analytics.shares[d] if s.faction == faction.id), None) for d in analytics.dates]
+        traces.append(
+            go.Scatter(
+                x=x,
+                y=[s.percent if s else 0.0 for s in held],
+                customdata=[[i, s.area_km2 if s else 0.0] for i, s in enumerate(held)],
+                name=faction.label,
+                stackgroup="area",
+                mode="lines",
+                line={"width": 0.6, "color": faction.colour},
+                fillcolor=faction.colour,
+                hovertemplate="%{y:.1f}% · %{customdata[1]:,.0f} km²",
+            )
+        )
+    # Plotly draws an axis only for traces on it: an invisible point puts the km² scale on the right.
+    traces.append(go.Scatter(x=x[:1], y=[0], yaxis="y2", mode="markers", opacity=0, hoverinfo="skip", showlegend=False))
+    return go.Figure(
+        traces,
+        _layout(
+            day,
+            {"title": {"text": "% of the country"}, "range": [0, 100], "ticksuffix": "%"},
+            yaxis2={
+                "title": {"text": "km²"},
+                "overlaying": "y",
+                "side": "right",
+                "range": [0, total],
+                "tickformat": ",.0f",
+                "showgrid": False,
+            },
+        ),
+    )
+
+
+def population_figure(atlas: Atlas, analytics: Analytics, day: date) -> go.Figure:
+    """Known population under each faction per date; the error bar adds its places without a figure, each
+    counted at the median figure of places of its kind."""
+    x = [d.isoformat() for d in analytics.dates]
+    traces = []
+    for faction in _held(atlas, analytics):
+        rows = [next((r for r in analytics.populations[d] if r.faction == faction.id), None) for d in analytics.dates]
+        traces.append(
+            go.Scatter(
+                x=x,
+                y=[r.known if r else 0 for r in rows],
+                customdata=[
+                    [i, r.places, r.without_figure, r.unknown_estimate] if r else [i, 0, 0, 0]
+                    for i, r in enumerate(rows)
+                ],
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [r.unknown_estimate if r else 0 for r in rows],
+                    "arrayminus": [0] * len(rows),
+                    "color": _translucent(faction.colour, 0.45),
+                    "thickness": 1,
+                    "width": 3,
+                },
+                name=faction.label,
+                mode="lines+markers",
+                line={"width": 2.5, "color": faction.colour},
+                marker={"size": 6, "color": faction.colour, "line": {"width": 1, "color": "#333333"}},
+                hovertemplate=(
+                    "%{y:,.0f} in %{customdata[1]} places; %{customdata[2]} without a figure (≈ +%{customdata[3]:,.0f})"
+                ),
+            )
+        )
+    return go.Figure(traces, _layout(day, {"title": {"text": "people (known figures)"}, "tickformat": "~s"}))
+
+
+def _translucent(colour: str, alpha: float) -> str:
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def compare_figure(atlas: Atlas, *, basemap: str = "offline") -> go.Figure:
+    """A second map for side-by-side comparison: every faction's zone in one trace, no places.
+
+    It starts empty; the browser points `geojson` at a date's zone file (a URL it fetches once per date).
+    """
+    factions = atlas.timeline.factions
+    last = max(len(factions) - 1, 1)
+    offline = basemap == "offline"
+    below = figures.ZONES_BELOW if offline and figures.ZONES_BELOW in atlas.base_layers else ""
+    zones = go.Choroplethmap(
+        uid="compare-zones",
+        geojson=EMPTY,
+        featureidkey="properties.faction",
+        locations=[f.id for f in factions],
+        z=list(range(len(factions))),
+        zmin=0,
+        zmax=last,
+        colorscale=[[i / last, f.colour] for i, f in enumerate(factions)],
+        showscale=False,
+        marker={"opacity": figures.ZONE_OPACITY, "line": {"width": 0.8, "color": "#ffffff"}},
+        text=[f.label for f in factions],
+        hovertemplate="%{text}<extra></extra>",
+        below=below,
+    )
+    return go.Figure(
+        [zones],
+        go.Layout(
+            map={
+                "style": figures.offline_style(atlas.base_layers) if offline else basemap,
+                "center": figures.CENTER,
+                "zoom": figures.ZOOM,
+                "uirevision": "compare",
+            },
+            uirevision="compare",
+            margin={"l": 0, "r": 0, "t": 0, "b": 0},
+            paper_bgcolor=figures.SEA,
+            font={"family": figures.LABEL_FONT},
+            showlegend=False,
+            annotations=[
+                {
+                    "text": "",
+                    "x": 0.99,
+                    "y": 0.99,
+                    "xref": "paper",
+                    "yref": "paper",
+                    "xanchor": "right",
+                    "yanchor": "top",
+                    "showarrow": False,
+                    "font": {"size": 16, "color": "#111"},
+                    "bgcolor": "rgba(255,255,255,0.88)",
+                    "borderpad": 4,
+                }
+            ],
+        ),
+    )

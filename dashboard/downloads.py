@@ -1,0 +1,153 @@
+"""The data behind the map as files: zones (GeoJSON), places with their holder, events, the area table (CSV).
+
+For one date or for the whole series. Every file names its sources and licence: CSV files in leading lines
+that start with `#`, GeoJSON in a top-level `metadata` member (RFC 7946 allows foreign members). Pure.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from dashboard.analytics import Analytics
+from dashboard.model import Atlas, GeoJSON, Place
+from dashboard.timeline import Change, events_by_place, holders_on, place_history
+
+Kind = Literal["zones", "places", "events", "areas"]
+KINDS: tuple[Kind, ...] = ("zones", "places", "events", "areas")
+LICENCE = "CC BY 4.0"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+PROVENANCE = "Full provenance and per-file licences: data/geo/SOURCES.md."
+WHAT: dict[Kind, str] = {
+    "zones": "control zones, one feature per faction and date",
+    "places": "control points (places) with their holder",
+    "events": "dated changes of control, each with its source",
+    "areas": "area held by each faction in Syria and in each governorate",
+}
+SOURCES: dict[Kind, str] = {
+    "zones": "Built by `python -m dashboard build` from the control points (places.csv) and the dated, sourced "
+    "events (events.csv) of the project timeline; country outline from Natural Earth (public domain). "
+    "Each event's source is in the events file.",
+    "places": "Names, coordinates and populations from GeoNames (CC BY 4.0) via Who's On First; holders from the "
+    "project timeline (events.csv, one cited source per change of hands).",
+    "events": "The project timeline: one cited source per row (source_title, source_url); notes in the "
+    "project's own words.",
+    "areas": "Geodesic areas (WGS84 ellipsoid) of the control zones; governorate boundaries from Natural Earth "
+    "10m admin-1 (public domain).",
+}
+EXTENSIONS: dict[Kind, str] = {"zones": "geojson", "places": "csv", "events": "csv", "areas": "csv"}
+MEDIA_TYPES: dict[Kind, str] = {
+    "zones": "application/geo+json",
+    "places": "text/csv; charset=utf-8",
+    "events": "text/csv; charset=utf-8",
+    "areas": "text/csv; charset=utf-8",
+}
+
+
+@dataclass(frozen=True)
+class Download:
+    filename: str
+    media_type: str
+    body: bytes
+
+
+def download(atlas: Atlas, analytics: Analytics, kind: Kind, day: date | None) -> Download:
+    """One file: `kind` for `day`, or for every date if `day` is None. `day` must be one of the atlas's dates."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown download {kind!r}: one of {', '.join(KINDS)}")
+    if day is not None and day not in atlas.zones:
+        raise ValueError(f"no data for {day}")
+    days = atlas.dates if day is None else (day,)
+    scope = day.isoformat() if day else f"{atlas.dates[0]}_{atlas.dates[-1]}"
+    meta = metadata(atlas, kind, day)
+    if kind == "zones":
+        body = _zones(atlas, days, meta)
+    else:
+        header, rows = {"places": _places, "events": _events, "areas": _areas}[kind](atlas, analytics, days)
+        body = _csv(meta, header, rows)
+    return Download(f"syria-control-{scope}-{kind}.{EXTENSIONS[kind]}", MEDIA_TYPES[kind], body)
+
+
+def metadata(atlas: Atlas, kind: Kind, day: date | None) -> dict[str, str]:
+    first, last = atlas.dates[0], atlas.dates[-1]
+    return {
+        "title": f"Territorial control in Syria: {WHAT[kind]}",
+        "dates": day.isoformat() if day else f"{first} to {last}",
+        "licence": f"{LICENCE} ({LICENCE_URL})",
+        "sources": f"{SOURCES[kind]} {PROVENANCE}",
+        "attribution": " ".join(atlas.attribution.split()),
+    }
+
+
+def _zones(atlas: Atlas, days: Sequence[date], meta: dict[str, str]) -> bytes:
+    features = [
+        {**f, "properties": {**f["properties"], "date": day.isoformat()}}
+        for day in days
+        for f in atlas.zones[day]["features"]
+    ]
+    collection: GeoJSON = {"type": "FeatureCollection", "metadata": meta, "features": features}
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _csv(meta: dict[str, str], header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    out = io.StringIO()
+    for key, value in meta.items():
+        out.write(f"# {key}: {value}\n")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+Table = tuple[list[str], list[list[Any]]]
+
+
+def _places(atlas: Atlas, _: Analytics, days: Sequence[date]) -> Table:
+    holders = [holders_on(atlas.timeline, d) for d in days]
+    columns = ["holder"] if len(days) == 1 else [f"holder_{d}" for d in days]
+    header = ["place_id", "name_en", "name_ar", "kind", "governorate", "lat", "lon", "population", *columns]
+    rows = [
+        [p.id, p.name_en, p.name_ar, p.kind, p.governorate, p.lat, p.lon, p.population, *(h[p.id] for h in holders)]
+        for p in atlas.timeline.places
+    ]
+    return header, rows
+
+
+def _events(atlas: Atlas, _: Analytics, days: Sequence[date]) -> Table:
+    places = {p.id: p for p in atlas.timeline.places}
+    wanted = set(days)
+    changes = sorted(
+        (
+            c
+            for place_id, events in events_by_place(atlas.timeline.events).items()
+            for c in place_history(places[place_id], events)
+            if c.event.date in wanted
+        ),
+        key=lambda c: (c.event.date, c.event.place_id),
+    )
+    header = ["date", "place_id", "name_en", "name_ar", "governorate", "previous_holder", "holder", "confidence"]
+    header += ["source_title", "source_url", "note"]
+    return header, [_event_row(c, places[c.event.place_id]) for c in changes]
+
+
+def _event_row(change: Change, place: Place) -> list[Any]:
+    e = change.event
+    where = [e.date, e.place_id, place.name_en, place.name_ar, place.governorate]
+    return [*where, change.previous, e.holder, e.confidence, e.source_title, e.source_url, e.note]
+
+
+def _areas(atlas: Atlas, analytics: Analytics, days: Sequence[date]) -> Table:
+    labels = {f.id: f.label for f in atlas.timeline.factions}
+    header = ["date", "region", "faction", "faction_label", "area_km2", "percent_of_region"]
+    rows = [
+        [day, region.name, s.faction, labels[s.faction], s.area_km2, round(s.percent, 2)]
+        for day in days
+        for region in analytics.regions[day]
+        for s in region.shares
+    ]
+    return header, rows

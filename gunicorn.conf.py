@@ -1,0 +1,29 @@
+"""gunicorn settings for production: `gunicorn -c gunicorn.conf.py` (README, "Deploying").
+
+The app is loaded once, before the workers are forked (they share its memory pages), from the data in
+DASHBOARD_DATA_DIR (default data/geo); each worker then reloads it when the files change (dashboard/live_data.py).
+Debug stays off: no debugger, no tracebacks in responses (dashboard/security.py). Override any setting on the
+command line or in GUNICORN_CMD_ARGS, e.g. `--bind 0.0.0.0:8050 --workers 8`.
+"""
+
+import os
+
+wsgi_app = "dashboard.live_data:server"
+bind = [os.environ.get("DASHBOARD_BIND", "127.0.0.1:8050")]
+workers = int(os.environ.get("WEB_CONCURRENCY", "4"))  # 4 on 2 cores: a worker waiting on the network is not idle CPU
+worker_class = "gthread"  # threads keep slow clients and keep-alive connections from holding a whole worker
+threads = 4
+preload_app = True
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+limit_request_line = 8190  # the longest address a shared link may have
+forwarded_allow_ips = "127.0.0.1"  # trust X-Forwarded-* from a proxy on this machine only
+# The app's own log (data reloads, refused data files with their problems, refused requests) beside gunicorn's.
+logconfig_dict = {
+    "root": {"level": "INFO", "handlers": ["error_console"]},
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
+        "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
+    },
+}

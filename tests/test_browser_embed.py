@@ -1,0 +1,123 @@
+"""In headless Chromium: the HTML export from file:// with no network, and /embed framed by a parent page on
+another loopback origin (127.0.0.2), which may frame /embed and may not frame /."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser_support import RENDER_TIMEOUT_MS, Recorder, screenshot
+from werkzeug.serving import make_server
+
+from dashboard import export
+from dashboard.config import Settings
+from dashboard.model import Atlas
+
+pytestmark = pytest.mark.browser
+PARENT_HOST = "127.0.0.2"
+
+
+def wait_for_date(page_or_frame: Any, iso: str | None = None) -> None:
+    selector = "#map[data-map-date]" if iso is None else f'#map[data-map-date="{iso}"]'
+    page_or_frame.wait_for_selector(selector, state="attached", timeout=RENDER_TIMEOUT_MS)
+
+
+def test_html_export_works_from_file_with_the_network_off(
+    browser: Any, shipped_atlas: Atlas, tmp_path: Path, recorder: Recorder
+) -> None:
+    path = tmp_path / "replay.html"
+    export.write_atomic(path, export.html_page(shipped_atlas))
+    context = browser.new_context(offline=True, viewport={"width": 1200, "height": 850})
+    page = context.new_page()
+    page.on("request", lambda request: recorder.requests.append(request.url))
+    page.on("pageerror", lambda error: recorder.errors.append(str(error)))
+    page.goto(path.as_uri())
+    wait_for_date(page, "2024-12-10")
+    assert page.locator(".choroplethlocation").count() > 20  # zones and base layers drawn
+    title = page.locator(".gtitle")
+    assert "10 December 2024" in title.text_content()
+    rail = page.locator(".slider-rail-rect").bounding_box()
+    page.mouse.click(rail["x"] + rail["width"] * 0.57, rail["y"] + rail["height"] / 2)  # about 4 December
+    page.wait_for_function("document.getElementById('map').dataset.mapDate < '2024-12-10'")
+    shown = page.get_attribute("#map", "data-map-date")
+    day = int(shown[-2:])
+    assert f"{day} December 2024" in title.text_content()
+    assert f"on {day} December 2024" in page.locator("#alt").text_content()
+    screenshot(page, "20-html-export-file-offline")
+    context.close()
+    assert recorder.errors == []
+    assert [u for u in recorder.requests if not u.startswith(("file:", "data:", "blob:"))] == []
+
+
+@pytest.fixture(scope="module")
+def framing(shipped_atlas: Atlas) -> Iterator[tuple[str, str]]:
+    """(parent URL, app URL): a page on 127.0.0.2 that frames /embed and / of the app, which allows that origin
+    to frame /embed; the page records the heights /embed posts."""
+    from dashboard.app import create_app
+
+    page: list[bytes] = []
+
+    class Parent(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(page[0])
+
+        def log_message(self, *_: Any) -> None:
+            pass
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    parent = HTTPServer((PARENT_HOST, 0), Parent)
+    settings = Settings(embed_origins=(f"http://{PARENT_HOST}:{parent.server_port}",))
+    app = make_server("127.0.0.1", 0, create_app(settings, shipped_atlas).server, threaded=True)
+    app_url = f"http://127.0.0.1:{app.server_port}"
+    page.append(
+        f"""<!DOCTYPE html><html><body>
+<iframe id="embed" title="map" src="{app_url}/embed?date=2024-12-05&place=hama&zoom=99"
+ style="width:800px;height:400px"></iframe>
+<iframe id="app" title="app" src="{app_url}/" style="width:800px;height:300px"></iframe>
+<script>window.heights=[];window.addEventListener("message",function(e){{var h=e.data&&e.data["syria-map-height"];
+if(h){{window.heights.push(h);document.getElementById("embed").style.height=h+"px";}}}});</script>
+</body></html>""".encode()
+    )
+    threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in (parent, app)]
+    for thread in threads:
+        thread.start()
+    yield f"http://{PARENT_HOST}:{parent.server_port}/", app_url
+    for server in (parent, app):
+        server.shutdown()
+    for thread in threads:
+        thread.join(timeout=10)
+
+
+def test_another_origin_can_frame_embed_but_not_the_app(page: Any, framing: tuple[str, str]) -> None:
+    parent, _ = framing
+    page.goto(parent)
+    frame = page.frame_locator("#embed")
+    frame.locator('#map[data-map-date="2024-12-05"]').wait_for(state="attached", timeout=RENDER_TIMEOUT_MS)
+    assert "Hama" in frame.locator(".place h2").text_content()
+    assert "“zoom” clamped to 12" in frame.locator(".notice").text_content()
+    page.wait_for_function("window.heights.length > 0")
+    height = page.evaluate("window.heights[window.heights.length - 1]")
+    assert height > 400  # map, caption and Hama's panel: taller than the 400 px frame it was given
+    page.wait_for_function(f"document.getElementById('embed').clientHeight === {height}")
+    blocked = page.query_selector("#app").content_frame()
+    blocked.wait_for_load_state()
+    assert blocked.url.startswith("chrome-error:")  # refused by frame-ancestors 'none' / X-Frame-Options: DENY
+    screenshot(page, "21-embed-framed-on-another-origin")
+
+
+def test_embed_in_arabic_plays_when_asked(page: Any, framing: tuple[str, str]) -> None:
+    page.goto(f"{framing[1]}/embed?date=2024-11-28&lang=ar&play=1")
+    wait_for_date(page)
+    assert page.get_attribute("html", "dir") == "rtl"
+    wait_for_date(page, "2024-12-10")  # autoplay runs through every date to the last
+    assert "كانون الأول" in page.locator("#alt").text_content()
+    assert "خريطة السيطرة في سوريا" in page.locator(".gtitle").text_content()
+    screenshot(page, "22-embed-arabic-played-to-10-december")

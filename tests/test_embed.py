@@ -1,0 +1,122 @@
+"""/embed on the toy atlas: the parameter allowlist (validated, clamped, notices), the page, framing, downloads."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from toy import D, toy_atlas
+
+from dashboard import embed, export
+from dashboard.app import create_app
+from dashboard.config import Settings
+from dashboard.embed import EmbedQuery, parse_query
+
+ATLAS = toy_atlas()
+LAST = ATLAS.dates[-1]
+WEST, SOUTH, EAST, NORTH = export.region(ATLAS)
+
+
+@pytest.fixture(scope="module")
+def client():
+    return create_app(Settings(embed_origins=("http://127.0.0.2:8000",)), ATLAS).server.test_client()
+
+
+def test_no_parameters_give_the_defaults_without_a_notice() -> None:
+    assert parse_query({}, ATLAS) == EmbedQuery(day=LAST)
+
+
+def test_every_allowed_parameter_is_read() -> None:
+    args = {"date": "2024-12-05", "place": "hama", "controls": "0", "legend": "off", "play": "1", "lang": "ar"}
+    query = parse_query({**args, "bbox": "36,34.5,38,36.5"}, ATLAS)
+    assert query == EmbedQuery(D("2024-12-05"), "hama", (36.0, 34.5, 38.0, 36.5), False, False, True, "ar")
+
+
+@pytest.mark.parametrize(
+    ("args", "notice", "field", "value"),
+    [
+        ({"date": "2024-13-45"}, "No map for date “2024-13-45”", "day", LAST),
+        ({"date": "2023-01-01"}, "showing 2024-11-26", "day", D("2024-11-26")),
+        ({"date": "2025-06-01"}, "showing 2024-12-10", "day", LAST),
+        ({"place": "<script>"}, "Unknown place “<script>”.", "place", None),
+        ({"controls": "maybe"}, "“controls” must be 1 or 0, not “maybe”: using 1.", "controls", True),
+        ({"play": "2"}, "“play” must be 1 or 0", "play", False),
+        ({"lang": "fr"}, "Unknown language “fr” (en or ar): showing en.", "lang", "en"),
+        ({"evil": "1"}, "Ignored unknown parameter “evil”.", "view", None),
+        ({"bbox": "1,2,3"}, "“bbox” must be west,south,east,north", "view", None),
+        ({"bbox": "40,30,36,35"}, "is empty or outside the map", "view", None),
+        ({"bbox": "nan,30,36,35"}, "“bbox” must be", "view", None),
+        ({"zoom": "banana"}, "“zoom” must be a number", "view", None),
+    ],
+)
+def test_unusable_values_fall_back_with_a_notice(args: dict[str, str], notice: str, field: str, value: object) -> None:
+    query = parse_query(args, ATLAS)
+    assert notice in " ".join(query.notices)
+    if field != "view":
+        assert getattr(query, field) == value
+
+
+def test_out_of_range_values_are_clamped_with_a_notice() -> None:
+    query = parse_query({"bbox": "0,0,38,36"}, ATLAS)
+    assert query.view == (WEST, SOUTH, 38.0, 36.0) and "“bbox” clamped to the map" in query.notices[0]
+    zoomed = parse_query({"center": "90,36.7", "zoom": "40"}, ATLAS)
+    assert "“center” clamped" in zoomed.notices[0] and "“zoom” clamped to 12" in zoomed.notices[1]
+    west, south, east, north = zoomed.view or (0, 0, 0, 0)
+    assert (south + north) / 2 == pytest.approx(NORTH) and east - west < 0.1
+
+
+def test_center_and_zoom_give_a_view_around_the_centre_and_bbox_wins_over_them() -> None:
+    west, south, east, north = parse_query({"center": "35.13,36.76", "zoom": "7.6"}, ATLAS).view or (0, 0, 0, 0)
+    assert ((west + east) / 2, (south + north) / 2) == pytest.approx((36.76, 35.13))
+    assert east - west == pytest.approx((EAST - WEST) / 4)  # two levels in from the app's zoom: a quarter
+    both = parse_query({"center": "35,36", "zoom": "8", "bbox": "36,34.5,38,36.5"}, ATLAS)
+    assert both.view == (36.0, 34.5, 38.0, 36.5) and "ignored: “bbox” is given" in both.notices[0]
+
+
+def embed_data(body: str) -> dict:
+    return json.loads(re.search(r'<script type="application/json" id="embed-data">(.*?)</script>', body, re.S)[1])
+
+
+def test_embed_page_has_title_text_alternative_place_and_escaped_notices(client) -> None:
+    body = client.get("/embed?date=2024-12-05&place=hama&foo=<b>x</b>").get_data(as_text=True)
+    assert "<title>Who controls what in Syria · 5 December 2024</title>" in body
+    assert "Control of territory in Syria on 5 December 2024 (share of area): " in body
+    assert "Ignored unknown parameter “foo”." in body and "<b>x</b>" not in body
+    assert "Hama fell on 5 December" in body and 'id="holder"' in body
+    data = embed_data(body)
+    assert data["holders"]["2024-12-05"]["label"] == "HTS-led" and data["holders"]["2024-12-04"]["label"] != "HTS-led"
+    assert len(data["figure"]["frames"]) == len(ATLAS.dates) and data["play"] is False
+    assert re.search(r'<script src="/_embed/plotly-[\d.]+\.min\.js"></script>', body)
+    assert "<script>" not in body  # no inline script: the CSP allows none
+
+
+def test_embed_without_controls_or_legend(client) -> None:
+    layout = embed_data(client.get("/embed?controls=0&legend=0&lang=ar").get_data(as_text=True))["figure"]["layout"]
+    assert "sliders" not in layout and layout["showlegend"] is False and "كانون الأول" in layout["title"]["text"]
+
+
+def test_framing_is_allowed_on_embed_only(client) -> None:
+    framed = client.get("/embed")
+    assert "frame-ancestors http://127.0.0.2:8000" in framed.headers["Content-Security-Policy"]
+    assert "X-Frame-Options" not in framed.headers
+    for path in ("/", "/embedx", "/embed-not", f"{embed.PLOTLY_PATH}"):
+        response = client.get(path)
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"], path
+        assert response.headers["X-Frame-Options"] == "DENY", path
+
+
+def test_plotly_is_served_locally_for_the_embed(client) -> None:
+    response = client.get(embed.PLOTLY_PATH)
+    assert response.status_code == 200 and response.data == export.PLOTLY_JS.read_bytes()
+
+
+def test_unknown_download_format_is_404(client) -> None:
+    assert client.get("/export/exe").status_code == 404
+
+
+def test_html_download_is_an_attachment_and_is_cached(client) -> None:
+    first = client.get("/export/html?date=nonsense&lang=en")
+    assert first.status_code == 200
+    assert first.headers["Content-Disposition"] == 'attachment; filename="syria-control-replay.html"'
+    assert client.get("/export/html").data == first.data
