@@ -18,7 +18,7 @@ from shapely.geometry import mapping
 
 from dashboard import stats
 from dashboard.model import Atlas, GeoJSON, Place
-from dashboard.timeline import Change, changes_between
+from dashboard.timeline import Change, changed_places, events_by_place, holders_by_date
 
 COUNTRY = "Syria"
 # The list of changed places shows the most important first; past LIST_LIMIT it says how many it left out.
@@ -82,6 +82,8 @@ def compute(atlas: Atlas) -> Analytics:
     shares = {d: tuple(sorted(stats.shares(atlas.zones[d]), key=lambda s: order[s.faction])) for d in dates}
     typical = stats.typical_populations(timeline.places)
     places = {p.id: p for p in timeline.places}
+    holders = holders_by_date(timeline, dates)
+    grouped = events_by_place(timeline.events)
     return Analytics(
         dates=dates,
         shares=shares,
@@ -92,7 +94,12 @@ def compute(atlas: Atlas) -> Analytics:
                 a,
                 b,
                 tuple(stats.territory_changes(shapes[a], shapes[b])),
-                tuple(sorted(changes_between(timeline, a, b), key=lambda c: importance(places[c.event.place_id]))),
+                tuple(
+                    sorted(
+                        changed_places(holders[a], holders[b], grouped, b),
+                        key=lambda c: importance(places[c.event.place_id]),
+                    )
+                ),
             )
             for a, b in combinations(dates, 2)
         },

@@ -63,7 +63,7 @@ def _date_index(raw: str, atlas: Atlas, default_index: int) -> int:
 
 def quoted(raw: str) -> str:
     """` “raw”` for a notice, if it is short plain text; else nothing: a notice never repeats markup it was sent."""
-    plain = len(raw) <= 40 and raw.isprintable() and not set(raw) & set("<>&\"`\\")
+    plain = len(raw) <= 40 and raw.isprintable() and not set(raw) & set('<>&"`\\')
     return f" “{raw}”" if plain else ""
 
 

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from dashboard.analytics import Analytics
 from dashboard.model import Atlas, GeoJSON, Place
-from dashboard.timeline import Change, events_by_place, holders_on, place_history
+from dashboard.timeline import Change, events_by_place, holders_by_date, place_history
 
 Kind = Literal["zones", "places", "events", "areas"]
 KINDS: tuple[Kind, ...] = ("zones", "places", "events", "areas")
@@ -108,7 +108,8 @@ Table = tuple[list[str], list[list[Any]]]
 
 
 def _places(atlas: Atlas, _: Analytics, days: Sequence[date]) -> Table:
-    holders = [holders_on(atlas.timeline, d) for d in days]
+    by_date = holders_by_date(atlas.timeline, tuple(days))
+    holders = [by_date[d] for d in days]
     columns = ["holder"] if len(days) == 1 else [f"holder_{d}" for d in days]
     header = ["place_id", "name_en", "name_ar", "kind", "governorate", "lat", "lon", "population", *columns]
     rows = [

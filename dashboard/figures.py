@@ -18,7 +18,7 @@ import shapely
 from shapely.geometry import shape
 
 from dashboard.model import Atlas, Faction, GeoJSON, Place
-from dashboard.timeline import holders_on
+from dashboard.timeline import holders_by_date, holders_on
 
 ZONE_OPACITY = 0.5
 MARKER_OPACITY = 0.7
@@ -458,7 +458,7 @@ def browser_data(atlas: Atlas) -> dict[str, Any]:
             hover = claimed_hover(faction, feature["properties"]["area_km2"])
             features.append(_browser_feature(feature, "claimed", faction, hover))
         collections.append({"type": "FeatureCollection", "features": features})
-    holders = [holders_on(atlas.timeline, d) for d in atlas.dates]
+    holders = list(holders_by_date(atlas.timeline, atlas.dates).values())
     places = atlas.timeline.places
     column = {f.id: i for i, f in enumerate(factions)}
     return {

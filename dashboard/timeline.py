@@ -50,8 +50,7 @@ def holder_on(place: Place, events: tuple[Event, ...], day: date) -> str:
 
 def holders_on(timeline: Timeline, day: date) -> dict[str, str]:
     """Holder of every place on `day`, keyed by place id."""
-    grouped = events_by_place(timeline.events)
-    return {p.id: holder_on(p, grouped.get(p.id, ()), day) for p in timeline.places}
+    return holders_by_date(timeline, (day,))[day]
 
 
 def latest_event(events: tuple[Event, ...], day: date) -> Event | None:
@@ -70,6 +69,12 @@ def place_history(place: Place, events: tuple[Event, ...]) -> tuple[Change, ...]
     return tuple(changes)
 
 
+def holders_by_date(timeline: Timeline, dates: tuple[date, ...]) -> dict[date, dict[str, str]]:
+    """`holders_on` for many dates, grouping the events once."""
+    grouped = events_by_place(timeline.events)
+    return {d: {p.id: holder_on(p, grouped.get(p.id, ()), d) for p in timeline.places} for d in dates}
+
+
 def changes_between(timeline: Timeline, start: date, end: date) -> tuple[Change, ...]:
     """Places whose holder on `end` differs from their holder on `start` (start < end).
 
@@ -77,9 +82,14 @@ def changes_between(timeline: Timeline, start: date, end: date) -> tuple[Change,
     """
     if end <= start:
         return ()
-    before = holders_on(timeline, start)
-    after = holders_on(timeline, end)
-    grouped = events_by_place(timeline.events)
+    holders = holders_by_date(timeline, (start, end))
+    return changed_places(holders[start], holders[end], events_by_place(timeline.events), end)
+
+
+def changed_places(
+    before: dict[str, str], after: dict[str, str], grouped: dict[str, tuple[Event, ...]], end: date
+) -> tuple[Change, ...]:
+    """`changes_between` from the holders on both dates and the events grouped per place (`events_by_place`)."""
     result = []
     for place_id, holder in after.items():
         if holder == before[place_id]:

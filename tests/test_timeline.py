@@ -7,6 +7,7 @@ from dashboard.timeline import (
     changes_between,
     date_range,
     holder_on,
+    holders_by_date,
     holders_on,
     latest_event,
     place_history,
@@ -46,6 +47,12 @@ def test_holder_is_last_event_on_or_before_the_day_whatever_the_row_order() -> N
 
 def test_holders_on_covers_places_without_events() -> None:
     assert holders_on(TIMELINE, D("2024-11-30")) == {"town": "reb", "village": "reb"}
+
+
+def test_holders_by_date_is_holders_on_for_each_date() -> None:
+    days = timeline_dates(TIMELINE)
+    assert holders_by_date(TIMELINE, days) == {d: holders_on(TIMELINE, d) for d in days}
+    assert holders_by_date(TIMELINE, days)[D("2024-11-29")] == {"town": "contested", "village": "reb"}
 
 
 def test_place_history_lists_each_change_with_previous_holder() -> None:
