@@ -98,13 +98,6 @@
     if (data.bounds) map.fitBounds(data.bounds, { padding, animate: false }, asUser);
   }
 
-  /* Resolves once MapLibre has finished drawing what it was given. */
-  function drawn(map) {
-    return new Promise((resolve) => {
-      map.once("idle", resolve);
-      map.triggerRepaint();
-    });
-  }
 
   /* ------------------------------------------------------------ every date's layers */
 
@@ -251,8 +244,11 @@
     });
   }
 
-  /* Draw date `day` instead of the one drawn: every change in one task, so in one frame. */
+  /* Draw date `day` instead of the one drawn: every change in one task, so in one frame. The paint changes
+   * schedule that frame themselves; `painted` resolves when MapLibre is idle after it. */
+  let painted = Promise.resolve();
   function switchTo(map, day) {
+    painted = new Promise((resolve) => map.once("idle", resolve));
     for (const k of KINDS) {
       if (shown !== null) map.setPaintProperty(layerId(shown, k.kind), k.opacity, 0);
       map.setPaintProperty(layerId(day, k.kind), k.opacity, k.shown());
@@ -345,8 +341,8 @@
     addDate(map, day);
     await loaded(map, [sourceId(day), MARKERS]);
     if (wanted !== day) return;
-    if (day !== shown) switchTo(map, day);
-    await drawn(map);
+    if (day !== shown) switchTo(map, day); // else already drawn or on its way: no extra frame
+    await painted;
     addTheRest(map, day);
     offerSearch();
     if (day === shown) document.getElementById("map").dataset.mapDate = data.dates[day];
@@ -366,6 +362,9 @@
     const map = mapOf(document.querySelector("#map .js-plotly-plot"));
     if (wanted !== null && map && !map.getSource(MARKERS)) show(wanted);
   }
+
+  /* Work a step need not wait for runs after the frame that draws it. */
+  const afterFrame = (task) => requestAnimationFrame(() => setTimeout(task, 0));
 
   function validIndex(index) {
     return Number.isInteger(index) && data && index >= 0 && index < data.dates.length;
@@ -393,7 +392,7 @@
       if (!validIndex(index)) return;
       const params = new URLSearchParams({ date: data.dates[index] });
       if (place) params.set("place", place);
-      window.history.replaceState(window.history.state, "", `${window.location.pathname}?${params}`);
+      afterFrame(() => window.history.replaceState(window.history.state, "", `${window.location.pathname}?${params}`));
     },
 
     async jumpTo(place, url) {

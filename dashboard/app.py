@@ -34,10 +34,13 @@ def create_app(settings: Settings, atlas: Atlas | None = None) -> Dash:
         compress=True,
         serve_locally=True,
     )
-    # The address follows the slider (history.replaceState), and Chromium fetches the favicon again after each
-    # change: an inline one is no request at all.
-    app.index_string = app.index_string.replace("{%favicon%}", '<link rel="icon" href="data:,">')
     data_url = _serve_map_data(app, {**figures.browser_data(atlas), "search": search_options(atlas)})
+    # The address follows the slider (history.replaceState), and Chromium fetches the favicon again after each
+    # change: an inline one is no request at all. The map data is fetched while Dash's scripts load, not after.
+    app.index_string = app.index_string.replace(
+        "{%favicon%}",
+        f'<link rel="icon" href="data:,"><link rel="preload" href="{data_url}" as="fetch" crossorigin="anonymous">',
+    )
     index = len(atlas.dates) - 1
     analytics = analytics_callbacks.attach(app, atlas, index, basemap=settings.basemap)
     app.layout = layout.page(

@@ -181,6 +181,7 @@ def show_everything(page: Any, url: str, atlas: Atlas) -> str:
     for place in ("hama", "maarat_al_numan", "homs"):  # the panels, through the search box
         page.locator(f"#{ids.SEARCH}").click()
         page.locator(f"#{ids.SEARCH} input, .dash-dropdown-search").first.fill(place.split("_")[0][:4])
+        page.get_by_role("option").first.wait_for()  # the options arrive once the map is drawn
         shown.append(page.locator("body").inner_text())
         page.keyboard.press("Enter")
         page.wait_for_function(
