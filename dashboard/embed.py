@@ -14,7 +14,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, cast
+from typing import cast
 
 import plotly
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc
@@ -243,11 +243,14 @@ def register(app: Dash, atlas: Atlas) -> None:
     server = app.server
     script_url = app.get_asset_url("embed.js")
 
-    @functools.lru_cache(maxsize=32)
-    def replay(day: date, lang: str, place: str | None, view: View | None, legend: bool, controls: bool) -> Any:
-        return export.replay_figure(
-            atlas, start=day, lang=lang, place=place, view=view, legend=legend, controls=controls
-        )
+    @functools.cache
+    def replay(lang: str) -> export.Replay:
+        return export.Replay(atlas, lang)
+
+    @functools.lru_cache(maxsize=32)  # a page is about 1.6 MB
+    def embed_page(q: EmbedQuery) -> str:
+        figure = replay(q.lang).figure(start=q.day, place=q.place, view=q.view, legend=q.legend, controls=q.controls)
+        return page(atlas, q, figure, script_url=script_url)
 
     @functools.lru_cache(maxsize=64)
     def made(fmt: str, day: date, place: str | None, lang: str) -> bytes:
@@ -258,9 +261,7 @@ def register(app: Dash, atlas: Atlas) -> None:
         return export.image(atlas, day, cast(export.ImageFormat, fmt), place=place, lang=lang)
 
     def embed() -> Response:
-        q = parse_query(request.args, atlas)
-        figure = replay(q.day, q.lang, q.place, q.view, q.legend, q.controls)
-        return Response(page(atlas, q, figure, script_url=script_url), mimetype="text/html")
+        return Response(embed_page(parse_query(request.args, atlas)), mimetype="text/html")
 
     def plotly_js() -> Response:
         body = export.PLOTLY_JS.read_bytes()

@@ -119,33 +119,54 @@ def static_figure(
     `view`: (west, south, east, north) to show instead of the whole country. A figure dict: the zone GeoJSON is
     large, and validating it again in a `go.Figure` costs more than drawing it.
     """
+    return _framed(_drawing(atlas, day, lang), atlas, day, lang=lang, place=place, view=view, legend=legend)
+
+
+def _drawing(atlas: Atlas, day: date, lang: str) -> Figure:
+    """The costly part of `static_figure`, the same whatever the view: base layers and `map_figure`'s traces as geo
+    traces, its layout without the geo subplot, and the map's background colour."""
     source = figures.map_figure(atlas, day).to_plotly_json()
     layout = source["layout"]
     style = layout.pop("map")["style"]
-    west, south, east, north = view or region(atlas)
     fills, lines = _style_traces(style)
-    # Choropleths always draw under scattergeo traces. A scattergeo comes first: plotly.js fetches a world topojson
-    # from its CDN when the first trace of a geo subplot has a `locationmode`, as every choropleth has.
-    traces = [*scale_bar(west, south, east, north, lang), *lines, *fills, *(_convert(t) for t in source["data"])]
-    if place is not None:
-        traces.append(_marked_place(atlas, place, lang))
     layout["annotations"] = [a for a in layout["annotations"] if a.get("text") != figures.as_of(day)]
     layout["title"] = {"text": title_text(day, lang), "x": 0.01, "xanchor": "left", "y": 0.985, "font": {"size": 20}}
-    layout["margin"] = {"l": 0, "r": 0, "t": TITLE_HEIGHT, "b": 0}
     layout["legend"]["title"]["text"] = rtl(TEXT[lang]["legend"], lang)
-    layout["showlegend"] = legend
+    traces = [*lines, *fills, *(_convert(t) for t in source["data"])]
+    return {**localize({"data": traces, "layout": layout}, atlas, lang), "background": _background(style)}
+
+
+def _framed(
+    drawing: Figure,
+    atlas: Atlas,
+    day: date,
+    *,
+    lang: str,
+    place: str | None,
+    view: tuple[float, float, float, float] | None,
+    legend: bool,
+) -> Figure:
+    """A drawing as a figure of its own (nothing shared with `drawing` is changed): the view, the scale bar under
+    every trace, the legend on or off, the place marked."""
+    west, south, east, north = view or region(atlas)
+    # Choropleths always draw under scattergeo traces. A scattergeo comes first: plotly.js fetches a world topojson
+    # from its CDN when the first trace of a geo subplot has a `locationmode`, as every choropleth has.
+    traces = [*scale_bar(west, south, east, north, lang), *drawing["data"]]
+    if place is not None:
+        traces.append(_marked_place(atlas, place, lang))
+    layout = {**drawing["layout"], "margin": {"l": 0, "r": 0, "t": TITLE_HEIGHT, "b": 0}, "showlegend": legend}
     layout["geo"] = {
         "projection": {"type": "mercator"},
         "lonaxis": {"range": [west, east]},
         "lataxis": {"range": [south, north]},
-        "bgcolor": _background(style),
+        "bgcolor": drawing["background"],
         "domain": {"x": [0, 1], "y": [0, 1]},
         "uirevision": figures.UIREVISION,
         **{f"show{layer}": False for layer in ("land", "ocean", "lakes", "rivers", "countries", "coastlines")},
         "showsubunits": False,
         "showframe": False,
     }
-    return localize({"data": traces, "layout": layout}, atlas, lang)
+    return {"data": traces, "layout": layout}
 
 
 def _background(style: dict[str, Any]) -> str:
@@ -317,30 +338,51 @@ def replay_figure(
     legend: bool = True,
     controls: bool = True,
 ) -> Figure:
-    """Every date as an animation frame of `static_figure`, with a date slider and play/pause buttons.
+    """Every date as an animation frame of `static_figure`, with a date slider and play/pause buttons."""
+    return Replay(atlas, lang).figure(start=start, place=place, view=view, legend=legend, controls=controls)
+
+
+class Replay:
+    """Every date's drawing in one language, made once: each figure of it (`figure`) then costs next to nothing.
 
     Each frame carries, for every trace, the attributes that differ between any two dates, so frames can be
-    shown in any order.
+    shown in any order. Frames are shared by every figure made here: do not change them.
     """
-    start = start or atlas.dates[-1]
-    days = [static_figure(atlas, d, lang=lang, place=place, view=view, legend=legend) for d in atlas.dates]
-    figure = days[atlas.dates.index(start)]
-    varying = [_varying(traces) for traces in zip(*(fig["data"] for fig in days), strict=True)]
-    changing = [i for i, paths in enumerate(varying) if paths]
-    figure["frames"] = [
-        {
-            "name": d.isoformat(),
-            "data": [_pick(fig["data"][i], varying[i]) for i in changing],
-            "traces": changing,
-            "layout": {"title": {"text": title_text(d, lang)}, "meta": {"date": d.isoformat()}},
-        }
-        for d, fig in zip(atlas.dates, days, strict=True)
-    ]
-    if controls:
-        figure["layout"]["margin"]["b"] = SLIDER_HEIGHT
-        figure["layout"]["sliders"] = [_slider(atlas, start, lang)]
-        figure["layout"]["updatemenus"] = [_play_buttons(lang)]
-    return figure
+
+    def __init__(self, atlas: Atlas, lang: str = "en") -> None:
+        self.atlas, self.lang = atlas, lang
+        self.drawings = [_drawing(atlas, d, lang) for d in atlas.dates]
+        varying = [_varying(traces) for traces in zip(*(drawing["data"] for drawing in self.drawings), strict=True)]
+        changing = [i for i, paths in enumerate(varying) if paths]
+        first = len(scale_bar(*region(atlas)))  # the drawing's traces come after the scale bar's
+        self.frames = [
+            {
+                "name": d.isoformat(),
+                "data": [_pick(drawing["data"][i], varying[i]) for i in changing],
+                "traces": [first + i for i in changing],
+                "layout": {"title": {"text": title_text(d, lang)}, "meta": {"date": d.isoformat()}},
+            }
+            for d, drawing in zip(atlas.dates, self.drawings, strict=True)
+        ]
+
+    def figure(
+        self,
+        *,
+        start: date | None = None,
+        place: str | None = None,
+        view: tuple[float, float, float, float] | None = None,
+        legend: bool = True,
+        controls: bool = True,
+    ) -> Figure:
+        start = start or self.atlas.dates[-1]
+        drawing = self.drawings[self.atlas.dates.index(start)]
+        figure = _framed(drawing, self.atlas, start, lang=self.lang, place=place, view=view, legend=legend)
+        figure["frames"] = self.frames
+        if controls:
+            figure["layout"]["margin"]["b"] = SLIDER_HEIGHT
+            figure["layout"]["sliders"] = [_slider(self.atlas, start, self.lang)]
+            figure["layout"]["updatemenus"] = [_play_buttons(self.lang)]
+        return figure
 
 
 AttrPath = tuple[str, ...]

@@ -102,6 +102,23 @@ def test_replay_frames_hold_every_varying_attribute_so_any_order_works() -> None
     assert "sliders" not in export.replay_figure(ATLAS, controls=False)["layout"]
 
 
+def test_figures_of_one_replay_share_its_frames_and_nothing_they_change() -> None:
+    """/embed makes every view from one Replay: a view must not leak into the next one made."""
+    replay = export.Replay(ATLAS)
+    whole = replay.figure(start=DAY)
+    close = replay.figure(
+        start=ATLAS.dates[0], place="hama", view=(36.0, 34.0, 38.0, 36.0), legend=False, controls=False
+    )
+    assert close["frames"] is whole["frames"]
+    assert close["layout"]["geo"]["lonaxis"]["range"] == [36.0, 38.0]
+    assert whole["layout"]["geo"]["lonaxis"]["range"] == [export.region(ATLAS)[0], export.region(ATLAS)[2]]
+    assert (whole["layout"]["showlegend"], close["layout"]["showlegend"]) == (True, False)
+    assert (whole["layout"]["margin"]["b"], close["layout"]["margin"]["b"]) == (export.SLIDER_HEIGHT, 0)
+    assert len(close["data"]) == len(whole["data"]) + 1  # the place marked, after every trace the frames change
+    assert max(whole["frames"][0]["traces"]) < len(whole["data"])
+    assert replay.figure(start=DAY) == whole
+
+
 def test_text_alternative_names_the_date_and_each_holder_with_its_share() -> None:
     text = export.describe(ATLAS, DAY)
     assert text.startswith("Control of territory in Syria on 5 December 2024 (share of area): ")
