@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dashboard import export
 from dashboard.config import DEFAULT_DATA_DIR
