@@ -433,6 +433,32 @@
     }
   }).observe(document.documentElement, { subtree: true, attributes: true, attributeFilter: ["aria-valuenow"] });
 
+  /* An arrow key on the slider's handle draws the new date in the next frame and only then hands the value to
+   * Dash, whose callbacks for a step (the label, the address, the panels) would otherwise run before that frame.
+   * Keys pressed before Dash has the value step on from the last one. */
+  let pendingIndex = null;
+  document.addEventListener(
+    "keydown",
+    (event) => {
+      const handle = event.target.closest && event.target.closest("#date-slider [role=slider]");
+      const delta = { ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1 }[event.key];
+      if (!handle || !delta || !data || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      event.preventDefault();
+      event.stopPropagation();
+      const from = pendingIndex ?? Number(handle.getAttribute("aria-valuenow"));
+      const to = Math.min(Math.max(from + delta, 0), data.dates.length - 1);
+      if (to === from || !validIndex(to)) return;
+      pendingIndex = to;
+      show(to);
+      afterFrame(() => {
+        if (pendingIndex !== to) return; // a later key press hands its own value over
+        pendingIndex = null;
+        window.dash_clientside.set_props("date-slider", { value: to });
+      });
+    },
+    true,
+  );
+
   /* Arrow keys step and space plays anywhere on the page, except where they already mean something. */
   document.addEventListener("keydown", (event) => {
     const target = event.target;
