@@ -111,6 +111,14 @@ def wait_for_map_date(page: Any, iso: str | None) -> None:
     page.wait_for_selector(selector, state="attached", timeout=RENDER_TIMEOUT_MS)
 
 
+def wait_for_text(page: Any, selector: str, text: str) -> None:
+    """Wait until the element's text contains `text`."""
+    page.wait_for_function(
+        "([sel, text]) => { const el = document.querySelector(sel); return el && el.textContent.includes(text); }",
+        arg=[selector, text],
+    )
+
+
 def wait_for_map_date_after(page: Any, iso: str) -> str:
     """Wait until the map has drawn a date later than `iso` (playing may skip dates it cannot keep up with)."""
     page.wait_for_function(

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 import pytest
-from browser_support import Recorder, open_map, screenshot, wait_for_map_date
+from browser_support import Recorder, open_map, screenshot, wait_for_map_date, wait_for_text
 
 from dashboard import ids
 from dashboard.model import Atlas
@@ -42,13 +42,6 @@ RENDERED_AT = """([selector, layers, lon, lat]) => {
 def rgb(colour: str) -> str:
     """#rrggbb as MapLibre reports a Plotly fill colour."""
     return "rgb({}, {}, {})".format(*(int(colour[i : i + 2], 16) for i in (1, 3, 5)))
-
-
-def wait_for_text(page: Any, selector: str, text: str) -> None:
-    page.wait_for_function(
-        "([sel, text]) => { const el = document.querySelector(sel); return el && el.textContent.includes(text); }",
-        arg=[selector, text],
-    )
 
 
 def wait_for_mark(page: Any, iso: str) -> None:

@@ -25,6 +25,7 @@ from browser_support import (
     screenshot,
     wait_for_map_date,
     wait_for_map_date_after,
+    wait_for_text,
 )
 from PIL import Image
 from shapely.geometry import Point, shape
@@ -39,13 +40,6 @@ HAMA = (36.75783, 35.13179)  # lon, lat as in places.csv
 LABEL = f"#{ids.DATE_LABEL}"
 BADGE = f"#{ids.PANEL_HOLDER}"
 TIP = ".map-tip"
-
-
-def wait_for_text(page: Any, selector: str, text: str) -> None:
-    page.wait_for_function(
-        "([sel, text]) => { const el = document.querySelector(sel); return el && el.textContent.includes(text); }",
-        arg=[selector, text],
-    )
 
 
 def panel_title(page: Any) -> str:
