@@ -9,8 +9,6 @@ so scrubbing the map pays nothing for it. The one server callback builds the sec
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 import logging
 import time
 from dataclasses import dataclass
@@ -21,14 +19,12 @@ import plotly.graph_objects as go
 from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 from flask import Response, abort, request
 
-from dashboard import analytics, analytics_layout, charts, downloads, ids
+from dashboard import analytics, analytics_layout, charts, downloads, ids, serving
 from dashboard.model import Atlas
 
 log = logging.getLogger(__name__)
-DATA_PATH = "/_analytics/data-{digest}.json"
 DOWNLOAD_PATH = "/download/{scope}/{kind}.{ext}"
 SERIES = "all"
-IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 @dataclass(frozen=True)
@@ -50,7 +46,7 @@ def attach(app: Dash, atlas: Atlas, index: int, *, basemap: str = "offline") -> 
     numbers = analytics.compute(atlas)
     payload = analytics.browser_data(atlas, numbers)
     payload["downloads"] = {k: download_url(k, "{date}") for k in downloads.KINDS}
-    data_url = _serve_data(app, payload)
+    data_url = serving.serve_json(app, "/_analytics", "analytics_data", payload)
     _serve_downloads(app, atlas, numbers)
     log.info("analytics: computed and packed in %.1f s", time.perf_counter() - started)
     register_callbacks(app, atlas, basemap)
@@ -64,22 +60,6 @@ def attach(app: Dash, atlas: Atlas, index: int, *, basemap: str = "offline") -> 
         series={k: download_url(k, SERIES) for k in downloads.KINDS},
     )
     return Parts(toolbar=[analytics_layout.toolbar(atlas.dates)], stage=analytics_layout.stage(), below=[section])
-
-
-def _serve_data(app: Dash, payload: dict[str, Any]) -> str:
-    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
-    digest = hashlib.sha256(body).hexdigest()[:16]
-    etag = f'"{digest}"'
-
-    def data() -> Response:
-        if digest in request.headers.get("If-None-Match", ""):  # compression may have suffixed the ETag
-            return Response(status=304, headers={"ETag": etag, "Cache-Control": IMMUTABLE})
-        return Response(body, mimetype="application/json", headers={"ETag": etag, "Cache-Control": IMMUTABLE})
-
-    path = DATA_PATH.format(digest=digest)
-    app.server.add_url_rule(path, "analytics_data", data)
-    app.server.add_url_rule("/_analytics/<path:_>", "analytics_stale", lambda _: abort(404))
-    return path
 
 
 def _serve_downloads(app: Dash, atlas: Atlas, numbers: analytics.Analytics) -> None:

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 from typing import Any
 
 from dash import Dash
-from flask import Response, abort, request
 
 from dashboard import analytics_callbacks, embed, figures, layout, security, serving
 from dashboard.callbacks import register_callbacks
@@ -19,8 +16,6 @@ from dashboard.summary import key_dates, search_text
 
 TITLE = "Syria: who controls what, 26 Nov – 10 Dec 2024"
 KEY_PLACES = ("aleppo", "hama", "homs", "damascus")
-DATA_PATH = "/_map/data-{digest}.json"
-IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 def create_app(settings: Settings, atlas: Atlas | None = None) -> Dash:
@@ -34,7 +29,9 @@ def create_app(settings: Settings, atlas: Atlas | None = None) -> Dash:
         compress=True,
         serve_locally=True,
     )
-    data_url = _serve_map_data(app, {**figures.browser_data(atlas), "search": search_options(atlas)})
+    data_url = serving.serve_json(
+        app, "/_map", "map_data", {**figures.browser_data(atlas), "search": search_options(atlas)}
+    )
     # The address follows the slider (history.replaceState), and Chromium fetches the favicon again after each
     # change: an inline one is no request at all. The map data is fetched while Dash's scripts load, not after.
     app.index_string = app.index_string.replace(
@@ -83,23 +80,6 @@ def map_key(atlas: Atlas, index: int) -> Any:
 def search_options(atlas: Atlas) -> list[dict[str, str]]:
     places = sorted((p for p in atlas.timeline.places if p.kind != "anchor"), key=lambda p: -(p.population or 0))
     return [{"label": f"{p.name_en} · {p.name_ar}", "value": p.id, "search": search_text(p)} for p in places]
-
-
-def _serve_map_data(app: Dash, data: dict[str, Any]) -> str:
-    """Serve every date's map data at a content-hashed URL, cached for good; return the URL."""
-    body = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
-    digest = hashlib.sha256(body).hexdigest()[:16]
-    path = DATA_PATH.format(digest=digest)
-    etag = f'"{digest}"'
-
-    def map_data() -> Response:
-        if digest in request.headers.get("If-None-Match", ""):  # compression may have suffixed the ETag
-            return Response(status=304, headers={"ETag": etag, "Cache-Control": IMMUTABLE})
-        return Response(body, mimetype="application/json", headers={"ETag": etag, "Cache-Control": IMMUTABLE})
-
-    app.server.add_url_rule(path, "map_data", map_data)
-    app.server.add_url_rule("/_map/<path:_>", "map_data_stale", lambda _: abort(404))
-    return path
 
 
 @functools.cache

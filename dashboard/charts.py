@@ -178,20 +178,5 @@ def compare_figure(atlas: Atlas, *, basemap: str = "offline") -> go.Figure:
             paper_bgcolor=figures.SEA,
             font={"family": figures.LABEL_FONT},
             showlegend=False,
-            annotations=[
-                {
-                    "text": "",
-                    "x": 0.99,
-                    "y": 0.99,
-                    "xref": "paper",
-                    "yref": "paper",
-                    "xanchor": "right",
-                    "yanchor": "top",
-                    "showarrow": False,
-                    "font": {"size": 16, "color": "#111"},
-                    "bgcolor": "rgba(255,255,255,0.88)",
-                    "borderpad": 4,
-                }
-            ],
         ),
     )
