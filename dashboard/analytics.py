@@ -18,7 +18,7 @@ from shapely.geometry import mapping
 
 from dashboard import stats
 from dashboard.model import Atlas, GeoJSON, Place
-from dashboard.timeline import Change, changed_places, events_by_place, holders_by_date
+from dashboard.timeline import Change, changed_places, holders_by_date, latest_events_by_date
 
 COUNTRY = "Syria"
 # The list of changed places shows the most important first; past LIST_LIMIT it says how many it left out.
@@ -83,7 +83,7 @@ def compute(atlas: Atlas) -> Analytics:
     typical = stats.typical_populations(timeline.places)
     places = {p.id: p for p in timeline.places}
     holders = holders_by_date(timeline, dates)
-    grouped = events_by_place(timeline.events)
+    last_events = latest_events_by_date(timeline, dates)
     return Analytics(
         dates=dates,
         shares=shares,
@@ -96,7 +96,7 @@ def compute(atlas: Atlas) -> Analytics:
                 tuple(stats.territory_changes(shapes[a], shapes[b])),
                 tuple(
                     sorted(
-                        changed_places(holders[a], holders[b], grouped, b),
+                        changed_places(holders[a], holders[b], last_events[b]),
                         key=lambda c: importance(places[c.event.place_id]),
                     )
                 ),

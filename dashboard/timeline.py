@@ -75,6 +75,14 @@ def holders_by_date(timeline: Timeline, dates: tuple[date, ...]) -> dict[date, d
     return {d: {p.id: holder_on(p, grouped.get(p.id, ()), d) for p in timeline.places} for d in dates}
 
 
+def latest_events_by_date(timeline: Timeline, dates: tuple[date, ...]) -> dict[date, dict[str, Event]]:
+    """For each date, each place's last event on or before it (places with none left out)."""
+    grouped = events_by_place(timeline.events)
+    return {
+        d: {place_id: last for place_id, events in grouped.items() if (last := latest_event(events, d))} for d in dates
+    }
+
+
 def changes_between(timeline: Timeline, start: date, end: date) -> tuple[Change, ...]:
     """Places whose holder on `end` differs from their holder on `start` (start < end).
 
@@ -83,18 +91,11 @@ def changes_between(timeline: Timeline, start: date, end: date) -> tuple[Change,
     if end <= start:
         return ()
     holders = holders_by_date(timeline, (start, end))
-    return changed_places(holders[start], holders[end], events_by_place(timeline.events), end)
+    return changed_places(holders[start], holders[end], latest_events_by_date(timeline, (end,))[end])
 
 
-def changed_places(
-    before: dict[str, str], after: dict[str, str], grouped: dict[str, tuple[Event, ...]], end: date
-) -> tuple[Change, ...]:
-    """`changes_between` from the holders on both dates and the events grouped per place (`events_by_place`)."""
-    result = []
-    for place_id, holder in after.items():
-        if holder == before[place_id]:
-            continue
-        last = latest_event(grouped[place_id], end)
-        assert last is not None  # a changed holder implies an event
-        result.append(Change(event=last, previous=before[place_id]))
-    return tuple(sorted(result, key=lambda c: (c.event.date, c.event.place_id)))
+def changed_places(before: dict[str, str], after: dict[str, str], last_events: dict[str, Event]) -> tuple[Change, ...]:
+    """`changes_between` from the holders on both dates and each place's last event on the later one
+    (`latest_events_by_date`): a changed holder implies such an event."""
+    changed = [Change(last_events[p], before[p]) for p, holder in after.items() if holder != before[p]]
+    return tuple(sorted(changed, key=lambda c: (c.event.date, c.event.place_id)))
