@@ -61,7 +61,15 @@
     postHeight();
   }
 
+  /* A narrow frame gets a smaller legend, so that it keeps to its column beside the map. */
+  const legendSize = () => (gd.clientWidth < 560 ? 9 : gd.clientWidth < 820 ? 11 : 13);
   const fig = data.figure;
+  if (fig.layout.legend) fig.layout.legend.font = Object.assign({}, fig.layout.legend.font, { size: legendSize() });
+  window.addEventListener("resize", () => {
+    if (gd.layout && gd.layout.legend && gd.layout.legend.font.size !== legendSize()) {
+      Plotly.relayout(gd, { "legend.font.size": legendSize() });
+    }
+  });
   const config = { responsive: true, displaylogo: false, scrollZoom: true, modeBarButtonsToRemove: ["select2d", "lasso2d"] };
   Plotly.newPlot(gd, fig.data, fig.layout, config)
     .then(() => Plotly.addFrames(gd, fig.frames))

@@ -159,7 +159,10 @@ def _clamp(value: float, low: float, high: float) -> float:
 def page(atlas: Atlas, query: EmbedQuery, figure: export.Figure, *, script_url: str) -> str:
     """The /embed page around `figure` (`replay_figure` for `query`).
 
-    Scripts are files (no inline script, for the CSP); the figure travels as JSON data.
+    Scripts are files (no inline script, for the CSP); the figure travels as JSON data. Only the text
+    alternative is right-to-left in Arabic, not the page: Plotly measures text in a hidden element of the body and
+    misplaces annotations in a right-to-left document (Arabic strings in the map carry their own embedding,
+    `export.rtl`).
     """
     title = f"{export.TEXT[query.lang]['title']} · {export.date_text(query.day, query.lang)}"
     data = {
@@ -170,9 +173,10 @@ def page(atlas: Atlas, query: EmbedQuery, figure: export.Figure, *, script_url: 
         "message": HEIGHT_MESSAGE,
     }
     notice = " ".join(query.notices)
+    direction = "rtl" if query.lang == "ar" else "ltr"
     e = html.escape
     return f"""<!DOCTYPE html>
-<html lang="{query.lang}" dir="{"rtl" if query.lang == "ar" else "ltr"}">
+<html lang="{query.lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -193,7 +197,7 @@ figcaption {{ padding: 6px 10px; font-size: 13px; color: #333; }}
 {f'<p class="notice" role="status">{e(notice)}</p>' if notice else ""}
 <figure>
 <div id="map" role="img" aria-label="{e(title)}" aria-describedby="alt"></div>
-<figcaption id="alt">{e(data["alts"][query.day.isoformat()])}</figcaption>
+<figcaption id="alt" dir="{direction}">{e(data["alts"][query.day.isoformat()])}</figcaption>
 </figure>
 {_place_html(atlas, query)}
 <script type="application/json" id="embed-data">{export.script_json(data)}</script>

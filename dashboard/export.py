@@ -44,8 +44,11 @@ TITLE_HEIGHT = 46
 SLIDER_HEIGHT = 86
 FRAME_MS = 900
 SCALE_BAR_KM = 100
-# Room around the country: the legend sits top left, the attribution bottom right.
-PAD = {"west": 0.9, "east": 0.3, "south": 0.35, "north": 1.0}
+# Degrees of room around the country in the static view.
+PAD = {"west": 0.35, "east": 0.35, "south": 0.35, "north": 0.35}
+# The map's share of the width when the legend is shown: the legend and the attribution have the column on its
+# right, so they never hide ground (the map is about as wide as tall, so at 4:3 or wider this costs it nothing).
+MAP_WIDTH_SHARE = 0.72
 AR_MONTHS = (
     "كانون الثاني",
     "شباط",
@@ -61,8 +64,18 @@ AR_MONTHS = (
     "كانون الأول",
 )
 TEXT = {
-    "en": {"title": "Who controls what in Syria", "legend": "<b>Control</b> (share of area)", "km": "km"},
-    "ar": {"title": "خريطة السيطرة في سوريا", "legend": "<b>السيطرة</b> (نسبة المساحة)", "km": "كم"},
+    "en": {
+        "title": "Who controls what in Syria",
+        "legend": "<b>Control</b> (share of area)",
+        "km": "km",
+        "claimed": figures.CLAIMED_LABEL,
+    },
+    "ar": {
+        "title": "خريطة السيطرة في سوريا",
+        "legend": "<b>السيطرة</b> (نسبة المساحة)",
+        "km": "كم",
+        "claimed": "ادعاء فقط — ادعاء أحد الطرفين أو استنتاج",
+    },
 }
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 CHOROPLETH_KEYS = frozenset(go.Choropleth()._valid_props)
@@ -155,12 +168,13 @@ def _framed(
     if place is not None:
         traces.append(_marked_place(atlas, place, lang))
     layout = {**drawing["layout"], "margin": {"l": 0, "r": 0, "t": TITLE_HEIGHT, "b": 0}, "showlegend": legend}
+    layout["legend"] = {**layout["legend"], "x": 0.995, "xanchor": "right"}
     layout["geo"] = {
         "projection": {"type": "mercator"},
         "lonaxis": {"range": [west, east]},
         "lataxis": {"range": [south, north]},
         "bgcolor": drawing["background"],
-        "domain": {"x": [0, 1], "y": [0, 1]},
+        "domain": {"x": [0, MAP_WIDTH_SHARE if legend else 1], "y": [0, 1]},
         "uirevision": figures.UIREVISION,
         **{f"show{layer}": False for layer in ("land", "ocean", "lakes", "rivers", "countries", "coastlines")},
         "showsubunits": False,
@@ -309,7 +323,7 @@ def _marked_place(atlas: Atlas, place_id: str, lang: str) -> Trace:
 
 
 def localize(figure: Figure, atlas: Atlas, lang: str) -> Figure:
-    """Arabic faction names in the legend and Arabic place labels (`lang` "ar")."""
+    """Arabic faction names and claimed ground in the legend, and Arabic place labels (`lang` "ar")."""
     if lang != "ar":
         return figure
     factions = {f"zone-{f.id}": f for f in atlas.timeline.factions}
@@ -319,6 +333,8 @@ def localize(figure: Figure, atlas: Atlas, lang: str) -> Figure:
         if uid in factions:
             share = trace["name"].rsplit(" · ", 1)[-1]
             trace["name"] = rtl(f"{factions[uid].label_ar} · {share}", lang)
+        elif uid == "claimed-outline":
+            trace["name"] = rtl(TEXT[lang]["claimed"], lang)
         elif uid == "places":
             pairs = zip(trace["customdata"], trace["text"], strict=True)
             trace["text"] = [names[pid] if label else "" for pid, label in pairs]
@@ -494,7 +510,7 @@ def html_page(atlas: Atlas, *, lang: str = "en") -> str:
     alts = {d.isoformat(): describe(atlas, d, lang) for d in atlas.dates}
     title = f"{TEXT[lang]['title']}, {date_text(atlas.dates[0], lang)} – {date_text(last, lang)}"
     return f"""<!DOCTYPE html>
-<html lang="{lang}" dir="{"rtl" if lang == "ar" else "ltr"}">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -508,7 +524,7 @@ p {{ position: absolute; bottom: 0; margin: 0; padding: 0.4em 0.8em; font-size: 
 </head>
 <body>
 <div id="map" role="img" aria-label="{html.escape(title)}"></div>
-<p id="alt">{html.escape(describe(atlas, last, lang))}</p>
+<p id="alt" dir="{"rtl" if lang == "ar" else "ltr"}">{html.escape(describe(atlas, last, lang))}</p>
 <script type="application/json" id="alts">{script_json(alts)}</script>
 <script type="application/octet-stream" id="plotly-gz">{plotly_gz}</script>
 <script type="application/json" id="figure">{script_json(figure)}</script>

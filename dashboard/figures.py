@@ -200,7 +200,8 @@ def claimed_features(atlas: Atlas, day: date) -> list[GeoJSON]:
 def claimed_traces(atlas: Atlas, day: date, below: str = "") -> list[go.Choroplethmap | go.Scattermap]:
     """Claimed ground as a static figure can draw it: a light veil, and dots along its outline.
 
-    The veil keeps its legend entry on a day with no claimed ground (a zero-area stand-in), as zones do.
+    The legend entry is the dots' (a white veil's swatch does not show on the legend's white); it stays on a day
+    with no claimed ground, as zones' entries do (the veil then has a zero-area stand-in).
     """
     factions = {f.id: f for f in atlas.timeline.factions}
     features = claimed_features(atlas, day)
@@ -209,7 +210,7 @@ def claimed_traces(atlas: Atlas, day: date, below: str = "") -> list[go.Chorople
         uid="claimed",
         name=CLAIMED_LABEL,
         legendgroup="claimed",
-        showlegend=True,
+        showlegend=False,
         geojson={"type": "FeatureCollection", "features": shown},
         featureidkey="properties.faction",  # one feature per faction and day
         locations=[f["properties"]["faction"] for f in shown],
@@ -226,8 +227,9 @@ def claimed_traces(atlas: Atlas, day: date, below: str = "") -> list[go.Chorople
     lon, lat = _outline_dots(features)
     dots = go.Scattermap(
         uid="claimed-outline",
+        name=CLAIMED_LABEL,
         legendgroup="claimed",
-        showlegend=False,
+        showlegend=True,
         lon=lon,
         lat=lat,
         mode="markers",
@@ -412,6 +414,7 @@ def _figure(
                 "borderwidth": 1,
                 "title": {"text": "<b>Control</b> (share of area)"},
                 "font": {"size": 13},
+                "itemsizing": "constant",  # the claimed-ground dots get a symbol of legible size
             },
             annotations=annotations,
             hoverlabel={"font": {"family": LABEL_FONT}},

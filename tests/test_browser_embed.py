@@ -116,7 +116,16 @@ def test_another_origin_can_frame_embed_but_not_the_app(page: Any, framing: tupl
 def test_embed_in_arabic_plays_when_asked(page: Any, framing: tuple[str, str]) -> None:
     page.goto(f"{framing[1]}/embed?date=2024-11-28&lang=ar&play=1")
     wait_for_date(page)
-    assert page.get_attribute("html", "dir") == "rtl"
+    assert page.get_attribute("#alt", "dir") == "rtl"
+    # The page itself stays left-to-right: in a right-to-left document Plotly draws annotations beside their boxes.
+    boxes = page.evaluate(
+        """() => [...document.querySelectorAll('.annotation')].map((a) => {
+          const box = a.querySelector('rect.bg').getBoundingClientRect();
+          const text = a.querySelector('text').getBoundingClientRect();
+          return [box.left, box.right, text.left, text.right];
+        })"""
+    )
+    assert boxes and all(left - 2 <= t_left and t_right <= right + 2 for left, right, t_left, t_right in boxes), boxes
     wait_for_date(page, "2024-12-10")  # autoplay runs through every date to the last
     assert "كانون الأول" in page.locator("#alt").text_content()
     assert "خريطة السيطرة في سوريا" in page.locator(".gtitle").text_content()

@@ -88,6 +88,9 @@ def test_arabic_names_in_legend_labels_and_title() -> None:
     places = next(t for t in fig["data"] if t.get("uid") == "places")
     assert "حلب" in places["text"]
     assert "كانون الأول" in fig["layout"]["title"]["text"]
+    legend = [t["name"] for t in fig["data"] if t.get("showlegend", True) and t.get("name")]
+    assert legend[-1] == export.rtl("ادعاء فقط — ادعاء أحد الطرفين أو استنتاج", "ar")
+    assert not any(c.isascii() and c.isalpha() for name in legend for c in name)  # no English left in it
 
 
 def test_replay_frames_hold_every_varying_attribute_so_any_order_works() -> None:

@@ -117,21 +117,21 @@ def test_view_attribution_as_of_and_uirevision() -> None:
 
 def test_claimed_ground_is_a_light_veil_with_a_dotted_outline_and_a_legend_entry() -> None:
     veil, dots = (t for t in figures.map_figure(CLAIMED, D("2024-12-05")).data if t.legendgroup == "claimed")
-    assert veil.name == "Claimed only — one side's claim or inferred" and veil.showlegend
+    assert dots.name == "Claimed only — one side's claim or inferred" and dots.showlegend and not veil.showlegend
     assert veil.colorscale[0][1] == "#ffffff" and veil.marker.opacity == figures.CLAIMED_VEIL_OPACITY
     assert veil.geojson["features"] == [CLAIMED_HAMA] and veil.locations == ("hts",)
     assert veil.text == ("<b>Claimed only</b><br>by HTS-led: 60 km² (one side's claim or inferred)",)
     assert veil.below == "governorates"  # under the borders, like the zones
     # Dots every 0.025° along the outline (perimeter 1.8°): 72, each on it.
     outline = shape(CLAIMED_HAMA["geometry"]).boundary
-    assert len(dots.lon) == len(dots.lat) == 72 and not dots.showlegend
+    assert len(dots.lon) == len(dots.lat) == 72
     assert all(outline.distance(shapely.Point(x, y)) < 1e-4 for x, y in zip(dots.lon, dots.lat, strict=True))
 
 
 def test_a_day_without_claimed_ground_keeps_the_legend_entry_and_draws_nothing() -> None:
     veil, dots = (t for t in figures.map_figure(CLAIMED, D("2024-12-04")).data if t.legendgroup == "claimed")
-    assert veil.showlegend and veil.geojson["features"][0]["properties"]["area_km2"] == 0.0
-    assert dots.lon == ()
+    assert veil.geojson["features"][0]["properties"]["area_km2"] == 0.0
+    assert dots.lon == () and dots.showlegend
 
 
 def test_live_figure_is_map_figure_without_anything_that_changes_by_date() -> None:
