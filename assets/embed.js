@@ -9,7 +9,8 @@
 (function () {
   "use strict";
 
-  function shareLinks(index, place, data) {
+  /* The app's address keeps the "changes since" view too (`since`); /embed draws no changes, so its address does not. */
+  function shareLinks(index, place, mode, since, data) {
     const noUpdate = window.dash_clientside.no_update;
     if (!data || !Number.isInteger(index) || index < 0 || index >= data.dates.length) {
       return [noUpdate, noUpdate, ...["png", "svg", "pdf", "gif", "html"].map(() => noUpdate)];
@@ -28,7 +29,10 @@
       `if(!h)return;document.querySelectorAll("iframe").forEach(function(f){` +
       `if(f.contentWindow===e.source)f.style.height=h+"px";});});</script>`;
     const downloads = ["png", "svg", "pdf", "gif", "html"].map((fmt) => `/export/${fmt}?${params}`);
-    return [`${origin}/?${params}`, snippet, ...downloads];
+    const view = new URLSearchParams(params);
+    if (mode === "day" || mode === "first") view.set("since", mode);
+    else if (mode === "date" && data.dates.includes(since)) view.set("since", since);
+    return [`${origin}/?${view}`, snippet, ...downloads];
   }
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {

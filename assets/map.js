@@ -387,11 +387,13 @@
       return [faction.label, { backgroundColor: faction.colour, color: faction.ink }];
     },
 
-    async syncAddress(index, place, url) {
+    async syncAddress(index, place, mode, since, url) {
       await load(url);
       if (!validIndex(index)) return;
       const params = new URLSearchParams({ date: data.dates[index] });
       if (place) params.set("place", place);
+      if (mode === "day" || mode === "first") params.set("since", mode);
+      else if (mode === "date" && data.dates.includes(since)) params.set("since", since);
       afterFrame(() => window.history.replaceState(window.history.state, "", `${window.location.pathname}?${params}`));
     },
 

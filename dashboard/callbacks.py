@@ -20,6 +20,8 @@ from dashboard import ids, layout
 from dashboard.model import Atlas
 from dashboard.summary import find_place, place_panel
 
+SINCE_MODES = ("day", "first")  # `since` values that name a "changes since" mode; a date names the mode "date"
+
 
 @dataclass(frozen=True)
 class Query:
@@ -28,10 +30,12 @@ class Query:
     index: int
     place: str | None
     notice: str
+    since: tuple[str, str | None] | None = None  # the "changes since" mode and, for "date", the date (ISO)
 
 
 def parse_query(search: str | None, atlas: Atlas, default_index: int) -> Query:
-    """Read `?date=YYYY-MM-DD&place=<id or name>`; anything unusable falls back to the defaults.
+    """Read `?date=YYYY-MM-DD&place=<id or name>&since=day|first|YYYY-MM-DD`; anything unusable falls back to the
+    defaults.
 
     A date outside the data clamps to the nearest date with a map; a malformed one gives the default date.
     """
@@ -49,7 +53,21 @@ def parse_query(search: str | None, atlas: Atlas, default_index: int) -> Query:
         place = found.id if found else None
         if found is None:
             notices.append(f"Unknown place{quoted(raw)}.")
-    return Query(index, place, " ".join(notices))
+    since = _since(params["since"][0], atlas, notices) if "since" in params else None
+    return Query(index, place, " ".join(notices), since)
+
+
+def _since(raw: str, atlas: Atlas, notices: list[str]) -> tuple[str, str | None] | None:
+    """The "changes since" mode `raw` names: day, first or a date (clamped to the data, as `date` is)."""
+    if raw in SINCE_MODES:
+        return raw, None
+    index = _date_index(raw, atlas, -1)
+    if index < 0:
+        notices.append(f"“since” must be day, first or a date{quoted(raw)}: changes are not shown.")
+        return None
+    if atlas.dates[index].isoformat() != raw:
+        notices.append(f"No map for date{quoted(raw)}: showing changes since {atlas.dates[index]}.")
+    return "date", atlas.dates[index].isoformat()
 
 
 def _date_index(raw: str, atlas: Atlas, default_index: int) -> int:
@@ -74,9 +92,11 @@ class Callbacks:
     atlas: Atlas
     default_index: int
 
-    def from_url(self, search: str | None) -> tuple[int, str | None, str]:
+    def from_url(self, search: str | None) -> tuple[Any, ...]:
+        """Slider index, place, notice, and the "changes since" mode and date (no update when not asked for)."""
         query = parse_query(search, self.atlas, self.default_index)
-        return query.index, query.place, query.notice
+        mode, since = query.since or (no_update, None)
+        return query.index, query.place, query.notice, mode, since or no_update
 
     @cached_property
     def place_ids(self) -> frozenset[str]:
@@ -116,7 +136,12 @@ def _clamp(index: int | None, atlas: Atlas) -> int:
 def register_callbacks(app: Dash, atlas: Atlas, default_index: int) -> Callbacks:
     callbacks = Callbacks(atlas, default_index)
     app.callback(
-        Output(ids.SLIDER, "value"), Output(ids.PLACE, "data"), Output(ids.NOTICE, "children"), Input(ids.URL, "search")
+        Output(ids.SLIDER, "value"),
+        Output(ids.PLACE, "data"),
+        Output(ids.NOTICE, "children"),
+        Output(ids.CHANGES_MODE, "value"),
+        Output(ids.CHANGES_SINCE, "value"),
+        Input(ids.URL, "search"),
     )(callbacks.from_url)
     place = Output(ids.PLACE, "data", allow_duplicate=True)
     notice = Output(ids.NOTICE, "children", allow_duplicate=True)
@@ -158,6 +183,8 @@ def register_clientside(app: Dash) -> None:
         _js("syncAddress"),
         Input(ids.SLIDER, "value"),
         Input(ids.PLACE, "data"),
+        Input(ids.CHANGES_MODE, "value"),
+        Input(ids.CHANGES_SINCE, "value"),
         State(ids.DATA_URL, "data"),
         prevent_initial_call=True,  # the address is read (from_url) before it is written
     )

@@ -291,6 +291,8 @@ def register(app: Dash, atlas: Atlas) -> None:
         *(Output(f"{ids.SHARE_DOWNLOAD}-{fmt}", "href") for fmt in DOWNLOADS),
         Input(ids.SLIDER, "value"),
         Input(ids.PLACE, "data"),
+        Input(ids.CHANGES_MODE, "value"),
+        Input(ids.CHANGES_SINCE, "value"),
         State(ids.SHARE_DATA, "data"),
     )
 

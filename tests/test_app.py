@@ -8,6 +8,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -100,9 +101,29 @@ def test_a_notice_never_repeats_markup_or_long_values(raw: str) -> None:
 
 
 def test_from_url_callback(callbacks: Callbacks) -> None:
-    assert callbacks.from_url("?date=2024-12-04&place=hama") == (8, "hama", "")
-    index, place, notice = callbacks.from_url("?date=nonsense")
+    assert callbacks.from_url("?date=2024-12-04&place=hama") == (8, "hama", "", no_update, no_update)
+    index, place, notice, *_ = callbacks.from_url("?date=nonsense")
     assert (index, place) == (LAST, None) and notice
+    assert callbacks.from_url("?since=2024-12-01")[3:] == ("date", "2024-12-01")
+    assert callbacks.from_url("?since=day")[3:] == ("day", no_update)
+
+
+@pytest.mark.parametrize(
+    ("raw", "since", "noticed"),
+    [
+        ("day", ("day", None), False),
+        ("first", ("first", None), False),
+        ("2024-12-01", ("date", "2024-12-01"), False),
+        ("2024-11-01", ("date", "2024-11-26"), True),  # clamps to the data, as `date` does
+        ("2025-01-01", ("date", "2024-12-10"), True),
+        ("yesterday", None, True),
+        ("<b>x</b>", None, True),
+    ],
+)
+def test_the_address_can_ask_for_changes_since_a_mode_or_a_date(raw: str, since: Any, noticed: bool) -> None:
+    query = parse_query("?" + urlencode({"date": "2024-12-05", "since": raw}), ATLAS, LAST)
+    assert query.since == since and bool(query.notice) == noticed and "<" not in query.notice
+    assert ATLAS.dates[query.index].isoformat() == "2024-12-05"
 
 
 # ---------------------------------------------------------------- callbacks as plain functions

@@ -127,6 +127,22 @@ def test_changes_since_the_day_before_show_hama_and_clicking_it_highlights_it(
     assert recorder.off_loopback() == []
 
 
+def test_the_changes_view_is_in_the_address_and_comes_back_from_it(page: Any, app_url: str) -> None:
+    show_changes(page, f"{app_url}?date=2024-12-05", "day", "8-9")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('since') === 'day'")
+    page.locator(f"#{ids.CHANGES_MODE} input[value=date]").check()
+    page.locator(f"#{ids.CHANGES_SINCE}").click()
+    page.get_by_role("option", name="1 Dec", exact=True).click()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('since') === '2024-12-01'")
+    shared = page.url
+    open_map(page, shared)  # a reader opening the shared link sees the same view
+    page.wait_for_selector(f'#{ids.CHANGES_PANEL}[data-drawn="5-9"]', state="attached")
+    assert page.locator(f"#{ids.CHANGES_MODE} input[value=date]").is_checked()
+    assert "1 Dec → 5 December 2024" in page.locator(f"#{ids.CHANGES_TITLE}").inner_text()
+    page.locator(f"#{ids.CHANGES_MODE} input[value=off]").check()
+    page.wait_for_function("() => !new URLSearchParams(location.search).has('since')")
+
+
 def test_changes_between_a_date_and_itself_are_empty_and_draw_nothing(page: Any, app_url: str) -> None:
     show_changes(page, f"{app_url}?date=2024-12-05", "first", "0-9")
     assert "26 Nov → 5 December 2024" in page.locator(f"#{ids.CHANGES_TITLE}").inner_text()

@@ -263,3 +263,27 @@ def test_no_frame_draws_two_dates_or_a_date_in_part_while_stepping(page: Any, ap
     assert all(len(f["dates"]) == 1 and f["layers"] == 5 and f["loaded"] for f in frames), frames
     assert frames[-1]["dates"] == ["2024-12-06"]
     assert {f["dates"][0] for f in frames} <= {f"2024-12-0{d}" for d in range(1, 7)}
+
+
+def test_the_share_panel_gives_this_view_as_a_link_a_snippet_and_downloads(page: Any, app_url: str) -> None:
+    open_map(page, f"{app_url}?date=2024-12-05&place=hama")
+    wait_for_text(page, f"#{ids.PANEL} h2", "Hama")
+    page.locator(f"#{ids.SHARE} summary").click()
+    link = page.locator(f"#{ids.SHARE_LINK}")
+    page.wait_for_function("id => document.getElementById(id).value.includes('place=hama')", arg=ids.SHARE_LINK)
+    assert link.input_value().endswith("/?date=2024-12-05&place=hama")
+    snippet = page.locator(f"#{ids.SHARE_SNIPPET}").input_value()
+    assert '<iframe src="http://127.0.0.1:' in snippet and "/embed?date=2024-12-05&amp;place=hama" in snippet
+    assert 'title="Who controls what in Syria · 5 December 2024"' in snippet
+    assert "<figcaption>Control of territory in Syria on 5 December 2024 (share of area): " in snippet
+    page.locator(f"#{ids.CHANGES_MODE} input[value=day]").check()  # the link keeps the changes view
+    page.wait_for_function("id => document.getElementById(id).value.endsWith('&since=day')", arg=ids.SHARE_LINK)
+    page.locator(f"#{ids.PREV}").click()
+    page.wait_for_function("id => document.getElementById(id).value.includes('date=2024-12-04')", arg=ids.SHARE_LINK)
+    html_link = page.locator(f"#{ids.SHARE_DOWNLOAD}-html").get_attribute("href")
+    png_link = page.locator(f"#{ids.SHARE_DOWNLOAD}-png").get_attribute("href")
+    assert png_link == "/export/png?date=2024-12-04&place=hama"
+    response = page.request.get(app_url.rstrip("/") + html_link)
+    assert response.ok and response.headers["content-type"].startswith("text/html")
+    assert 'filename="syria-control-replay.html"' in response.headers["content-disposition"]
+    assert b'id="plotly-gz"' in response.body()  # the self-contained replay

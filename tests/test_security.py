@@ -21,12 +21,14 @@ from dashboard.security import check_origins, content_security_policy
 
 ATLAS = toy_atlas()
 CALLBACK = "/_dash-update-component"
-FROM_URL = "..date-slider.value...place.data...notice.children.."
 FROM_URL_OUTPUTS = [
     {"id": ids.SLIDER, "property": "value"},
     {"id": ids.PLACE, "property": "data"},
     {"id": ids.NOTICE, "property": "children"},
+    {"id": ids.CHANGES_MODE, "property": "value"},
+    {"id": ids.CHANGES_SINCE, "property": "value"},
 ]
+FROM_URL = ".." + "...".join(f"{o['id']}.{o['property']}" for o in FROM_URL_OUTPUTS) + ".."
 
 
 @pytest.fixture(scope="module")
