@@ -8,8 +8,9 @@ that changed hands are geodesic areas of intersections (`stats.by_governorate`, 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from itertools import combinations
 from typing import Any
 
@@ -66,34 +67,34 @@ class Region:
 
 @dataclass(frozen=True)
 class Analytics:
+    """Every figure the analytics views show. `regions` and `changes` (polygon overlays, most of the cost) are
+    computed on first use, so that the app can answer before anyone asks for them."""
+
+    atlas: Atlas = field(repr=False, compare=False)
     dates: tuple[date, ...]
     shares: dict[date, tuple[stats.Share, ...]]
     populations: dict[date, tuple[PopulationRow, ...]]
-    regions: dict[date, tuple[Region, ...]]  # governorates by name, then the whole country
-    changes: dict[tuple[date, date], PairChanges]  # every pair of dates, earlier first
     coverage: Coverage
 
+    @cached_property
+    def regions(self) -> dict[date, tuple[Region, ...]]:
+        """Per date, the governorates by name, then the whole country."""
+        governorates = self.atlas.base_layers.get("governorates")
+        order = _faction_order(self.atlas)
+        return {d: _regions(self._shapes[d], governorates, self.shares[d], order) for d in self.dates}
 
-def compute(atlas: Atlas) -> Analytics:
-    """Every figure the analytics views show, for every date and every pair of dates."""
-    timeline, dates = atlas.timeline, atlas.dates
-    order = {f: i for i, f in enumerate(timeline.faction_ids)}
-    shapes = {d: stats.zone_shapes(atlas.zones[d]) for d in dates}
-    shares = {d: tuple(sorted(stats.shares(atlas.zones[d]), key=lambda s: order[s.faction])) for d in dates}
-    typical = stats.typical_populations(timeline.places)
-    places = {p.id: p for p in timeline.places}
-    holders = holders_by_date(timeline, dates)
-    last_events = latest_events_by_date(timeline, dates)
-    return Analytics(
-        dates=dates,
-        shares=shares,
-        populations={d: _populations(atlas, d, typical) for d in dates},
-        regions={d: _regions(shapes[d], atlas.base_layers.get("governorates"), shares[d], order) for d in dates},
-        changes={
+    @cached_property
+    def changes(self) -> dict[tuple[date, date], PairChanges]:
+        """Every pair of dates, earlier first."""
+        timeline = self.atlas.timeline
+        places = {p.id: p for p in timeline.places}
+        holders = holders_by_date(timeline, self.dates)
+        last_events = latest_events_by_date(timeline, self.dates)
+        return {
             (a, b): PairChanges(
                 a,
                 b,
-                tuple(stats.territory_changes(shapes[a], shapes[b])),
+                tuple(stats.territory_changes(self._shapes[a], self._shapes[b])),
                 tuple(
                     sorted(
                         changed_places(holders[a], holders[b], last_events[b]),
@@ -101,10 +102,29 @@ def compute(atlas: Atlas) -> Analytics:
                     )
                 ),
             )
-            for a, b in combinations(dates, 2)
-        },
-        coverage=_coverage(timeline.places, typical),
+            for a, b in combinations(self.dates, 2)
+        }
+
+    @cached_property
+    def _shapes(self) -> dict[date, dict[str, Any]]:
+        return {d: stats.zone_shapes(self.atlas.zones[d]) for d in self.dates}
+
+
+def compute(atlas: Atlas) -> Analytics:
+    """Every figure the analytics views show, for every date and every pair of dates (see `Analytics`)."""
+    order = _faction_order(atlas)
+    typical = stats.typical_populations(atlas.timeline.places)
+    return Analytics(
+        atlas=atlas,
+        dates=atlas.dates,
+        shares={d: tuple(sorted(stats.shares(atlas.zones[d]), key=lambda s: order[s.faction])) for d in atlas.dates},
+        populations={d: _populations(atlas, d, typical) for d in atlas.dates},
+        coverage=_coverage(atlas.timeline.places, typical),
     )
+
+
+def _faction_order(atlas: Atlas) -> dict[str, int]:
+    return {f: i for i, f in enumerate(atlas.timeline.faction_ids)}
 
 
 def changes(analytics: Analytics, start: date, end: date) -> PairChanges:

@@ -9,6 +9,7 @@ so scrubbing the map pays nothing for it. The one server callback builds the sec
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import time
 from dataclasses import dataclass
@@ -42,13 +43,11 @@ def download_url(kind: downloads.Kind, scope: str) -> str:
 
 def attach(app: Dash, atlas: Atlas, index: int, *, basemap: str = "offline") -> Parts:
     """Compute every figure once, serve the data and the downloads, register the callbacks; return the views."""
-    started = time.perf_counter()
     numbers = analytics.compute(atlas)
-    payload = analytics.browser_data(atlas, numbers)
-    payload["downloads"] = {k: download_url(k, "{date}") for k in downloads.KINDS}
-    data_url = serving.serve_json(app, "/_analytics", "analytics_data", payload)
+    data_url = serving.serve_json_later(
+        app, "/_analytics", "analytics_data", _data_key(atlas), functools.partial(_browser_data, atlas, numbers)
+    )
     _serve_downloads(app, atlas, numbers)
-    log.info("analytics: computed and packed in %.1f s", time.perf_counter() - started)
     register_callbacks(app, atlas, basemap)
     day = atlas.dates[index]
     section = analytics_layout.section(
@@ -60,6 +59,21 @@ def attach(app: Dash, atlas: Atlas, index: int, *, basemap: str = "offline") -> 
         series={k: download_url(k, SERIES) for k in downloads.KINDS},
     )
     return Parts(toolbar=[analytics_layout.toolbar(atlas.dates)], stage=analytics_layout.stage(), below=[section])
+
+
+def _browser_data(atlas: Atlas, numbers: analytics.Analytics) -> dict[str, Any]:
+    started = time.perf_counter()
+    payload = analytics.browser_data(atlas, numbers)
+    payload["downloads"] = {k: download_url(k, "{date}") for k in downloads.KINDS}
+    log.info("analytics: computed and packed in %.1f s", time.perf_counter() - started)
+    return payload
+
+
+def _data_key(atlas: Atlas) -> bytes:
+    """Everything the analytics data is made from: the zones, the timeline and the governorates."""
+    zones = {d.isoformat(): atlas.zones[d] for d in atlas.dates}
+    inputs = [zones, repr(atlas.timeline), atlas.base_layers.get("governorates")]
+    return json.dumps(inputs, sort_keys=True, ensure_ascii=False).encode()
 
 
 def _serve_downloads(app: Dash, atlas: Atlas, numbers: analytics.Analytics) -> None:

@@ -28,6 +28,7 @@ from typing import Any
 from dash import Dash
 from flask import Flask
 
+from dashboard import serving
 from dashboard.app import create_app
 from dashboard.config import Settings
 from dashboard.load import DataError, load_atlas
@@ -131,7 +132,7 @@ class LiveServer:
         self.build = build
         self.poll_seconds = poll_seconds
         atlas, self.seen = load_good(settings)
-        self.current = Generation.of(build(settings, atlas).server)
+        self.current = Generation.of(self._served(atlas))
         self.previous: Generation | None = None
         self.lock = threading.Lock()
         self.watcher_pid = 0  # the process whose watcher thread runs
@@ -162,7 +163,7 @@ class LiveServer:
             if fingerprint(self.settings.data_dir) != seen:
                 return False  # still being written: look again next time
             try:
-                server = self.build(self.settings, atlas).server
+                server = self._served(atlas)
             except Exception:
                 self.seen = seen
                 log.exception(
@@ -174,6 +175,12 @@ class LiveServer:
             save_snapshot(self.settings.data_dir, seen, self.settings.state_dir / SNAPSHOT)
             log.info("data in %s reloaded: %d dates", self.settings.data_dir, len(atlas.dates))
             return True
+
+    def _served(self, atlas: Atlas) -> Flask:
+        """The app's server, with what it would make on first request already made: no visitor waits for it."""
+        server = self.build(self.settings, atlas).server
+        serving.warm(server)
+        return server
 
     def _watch(self) -> None:
         """Start the watcher in this process (after gunicorn forks a worker: threads do not survive a fork)."""

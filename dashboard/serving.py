@@ -11,12 +11,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from dash import Dash
-from flask import Response, abort, request
+from flask import Flask, Response, abort, request
 
 IMMUTABLE = "public, max-age=31536000, immutable"
+LATER = "dashboard.serve_json_later"  # the bodies `warm` makes, in the Flask app's extensions
 
 LAYOUT_PATH = "/_dash-layout"
 
@@ -40,18 +43,48 @@ def install(app: Dash) -> None:
 
 
 def serve_json(app: Dash, prefix: str, name: str, payload: Any) -> str:
-    """Serve `payload` at `<prefix>/data-<digest>.json`, cached for good; return that URL.
+    """Serve `payload` at `<prefix>/data-<digest of its JSON>.json`, cached for good; return that URL."""
+    body = _encode(payload)
+    return _serve(app, prefix, name, hashlib.sha256(body).hexdigest()[:16], lambda: body)
 
-    Any other URL under `prefix` (a page loaded before the data changed) is a 404, not Dash's index page.
-    """
-    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
-    digest = hashlib.sha256(body).hexdigest()[:16]
+
+def serve_json_later(app: Dash, prefix: str, name: str, key: bytes, make: Callable[[], Any]) -> str:
+    """As `serve_json` for a payload made on its first request: the URL is hashed from `key`, which must hold
+    everything the payload is made from; the package's code is added to it (see `code_version`)."""
+    digest = hashlib.sha256(key + code_version().encode()).hexdigest()[:16]
+    body = functools.cache(lambda: _encode(make()))
+    app.server.extensions.setdefault(LATER, []).append(body)
+    return _serve(app, prefix, name, digest, body)
+
+
+def warm(server: Flask) -> None:
+    """Make now what `serve_json_later` would make on first request (gunicorn: once, before the workers fork)."""
+    for body in server.extensions.get(LATER, []):
+        body()
+
+
+@functools.cache
+def code_version() -> str:
+    """A digest of the package's source: data made by other code gets other URLs."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _encode(payload: Any) -> bytes:
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _serve(app: Dash, prefix: str, name: str, digest: str, body: Callable[[], bytes]) -> str:
+    """The route: the body with a strong ETag, 304 when the browser has it; any other URL under `prefix` (a page
+    loaded before the data changed) is a 404, not Dash's index page."""
     etag = f'"{digest}"'
 
     def data() -> Response:
         if digest in request.headers.get("If-None-Match", ""):  # compression may have suffixed the ETag
             return Response(status=304, headers={"ETag": etag, "Cache-Control": IMMUTABLE})
-        return Response(body, mimetype="application/json", headers={"ETag": etag, "Cache-Control": IMMUTABLE})
+        return Response(body(), mimetype="application/json", headers={"ETag": etag, "Cache-Control": IMMUTABLE})
 
     path = f"{prefix}/data-{digest}.json"
     app.server.add_url_rule(path, name, data)
