@@ -38,10 +38,16 @@ def main(ctx: click.Context) -> None:
 @click.option("--debug/--no-debug", default=False, show_default=True)
 def run(data_dir: Path, host: str, port: int, basemap: str, debug: bool) -> None:
     """Serve the app (development server; use gunicorn in production)."""
+    import threading
+
+    from dashboard import serving
     from dashboard.app import create_app
 
     settings = Settings(data_dir=data_dir, host=host, port=port, basemap=basemap, debug=debug)
-    create_app(settings).run(host=host, port=port, debug=debug)
+    app = create_app(settings)
+    # What the app makes on first request (the analytics overlays) is made while it starts serving.
+    threading.Thread(target=serving.warm, args=(app.server,), name="warm", daemon=True).start()
+    app.run(host=host, port=port, debug=debug)
 
 
 @main.command()
