@@ -135,12 +135,12 @@ def dumps(collection: GeoJSON) -> str:
     return '{"type":"FeatureCollection","features":[\n' + features + "\n]}\n"
 
 
-def write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, data: bytes | str) -> None:
     """Write to a temporary file beside `path`, then rename: readers see the old or the new file, whole."""
-    write_all_atomically({path: text})
+    write_all_atomically({path: data})
 
 
-def write_all_atomically(texts: dict[Path, str]) -> None:
+def write_all_atomically(texts: dict[Path, bytes | str]) -> None:
     """Write every file beside its target first, then rename them all.
 
     A process killed while writing (even with SIGKILL) leaves every old file as it was, plus hidden
@@ -160,12 +160,12 @@ def write_all_atomically(texts: dict[Path, str]) -> None:
         raise
 
 
-def _stage(path: Path, text: str) -> str:
+def _stage(path: Path, data: bytes | str) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data.encode() if isinstance(data, str) else data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, 0o644)

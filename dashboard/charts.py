@@ -119,7 +119,7 @@ def population_figure(atlas: Atlas, analytics: Analytics, day: date) -> go.Figur
                     "symmetric": False,
                     "array": [r.unknown_estimate if r else 0 for r in rows],
                     "arrayminus": [0] * len(rows),
-                    "color": _translucent(faction.colour, 0.45),
+                    "color": figures.translucent(faction.colour, 0.45),
                     "thickness": 1,
                     "width": 3,
                 },
@@ -133,11 +133,6 @@ def population_figure(atlas: Atlas, analytics: Analytics, day: date) -> go.Figur
             )
         )
     return go.Figure(traces, _layout(day, {"title": {"text": "people (known figures)"}, "tickformat": "~s"}))
-
-
-def _translucent(colour: str, alpha: float) -> str:
-    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r},{g},{b},{alpha})"
 
 
 def compare_figure(atlas: Atlas, *, basemap: str = "offline") -> go.Figure:

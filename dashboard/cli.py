@@ -148,8 +148,9 @@ def _atlas(data_dir: Path) -> Atlas:
 def export_html(data_dir: Path, out: Path, lang: str) -> None:
     """One self-contained page with every date, its own slider and play button; works offline from file://."""
     from dashboard import export as exports
+    from dashboard.build import write_atomically
 
-    exports.write_atomic(out, exports.html_page(_atlas(data_dir), lang=lang))
+    write_atomically(out, exports.html_page(_atlas(data_dir), lang=lang))
     click.echo(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
 
 
@@ -177,6 +178,7 @@ def _image_command(fmt: str) -> click.Command:
         from datetime import date
 
         from dashboard import export as exports
+        from dashboard.build import write_atomically
         from dashboard.summary import find_place
 
         atlas = _atlas(data_dir)
@@ -199,7 +201,7 @@ def _image_command(fmt: str) -> click.Command:
                 data = exports.image(
                     atlas, chosen, fmt, width=width, height=height, scale=scale, place=found and found.id, lang=lang
                 )
-                exports.write_atomic(path, data)
+                write_atomically(path, data)
                 click.echo(f"wrote {path}")
         except exports.ExportError as error:
             raise click.ClickException(str(error)) from error
@@ -223,6 +225,7 @@ for _fmt in ("png", "svg", "pdf"):
 def export_gif(data_dir: Path, out: Path, lang: str, width: int, height: int) -> None:
     """An animated replay of every date, the date in each frame's title; also OUT.mp4 where ffmpeg is installed."""
     from dashboard import export as exports
+    from dashboard.build import write_atomically
 
     atlas = _atlas(data_dir)
     try:
@@ -231,7 +234,7 @@ def export_gif(data_dir: Path, out: Path, lang: str, width: int, height: int) ->
         raise click.ClickException(str(error)) from error
     finally:
         exports.stop()
-    exports.write_atomic(out, animation)
+    write_atomically(out, animation)
     click.echo(f"wrote {out} ({len(frames)} frames)")
     video = out.with_suffix(".mp4")
     if exports.mp4(frames, video):

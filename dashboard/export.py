@@ -34,6 +34,7 @@ import shapely
 from shapely.geometry import mapping, shape
 
 from dashboard import figures
+from dashboard.build import write_atomically
 from dashboard.model import Atlas, GeoJSON
 
 ImageFormat = Literal["png", "svg", "pdf"]
@@ -620,20 +621,5 @@ def mp4(pngs: list[bytes], out: Path, *, frame_ms: int = FRAME_MS) -> bool:
         command = [ffmpeg, "-loglevel", "error", "-framerate", f"{1000 / frame_ms:.4f}", "-i", f"{tmp}/%03d.png"]
         command += ["-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-r", "25"]
         subprocess.run([*command, str(video)], check=True)
-        write_atomic(out, video.read_bytes())
+        write_atomically(out, video.read_bytes())
     return True
-
-
-def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write to a temporary file beside `path`, then rename it over `path`."""
-    payload = data.encode() if isinstance(data, str) else data
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(payload)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; an export is for sharing
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -15,6 +15,7 @@ from browser_support import RENDER_TIMEOUT_MS, Recorder, screenshot
 from werkzeug.serving import make_server
 
 from dashboard import export
+from dashboard.build import write_atomically
 from dashboard.config import Settings
 from dashboard.model import Atlas
 
@@ -31,7 +32,7 @@ def test_html_export_works_from_file_with_the_network_off(
     browser: Any, shipped_atlas: Atlas, tmp_path: Path, recorder: Recorder
 ) -> None:
     path = tmp_path / "replay.html"
-    export.write_atomic(path, export.html_page(shipped_atlas))
+    write_atomically(path, export.html_page(shipped_atlas))
     context = browser.new_context(offline=True, viewport={"width": 1200, "height": 850})
     page = context.new_page()
     page.on("request", lambda request: recorder.requests.append(request.url))

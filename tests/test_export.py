@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from toy import D, toy_atlas
 
 from dashboard import export, figures
+from dashboard.build import write_atomically
 from dashboard.cli import main
 from dashboard.model import Atlas
 
@@ -226,8 +227,8 @@ def test_html_replay_is_self_contained_and_under_5_mb(shipped_atlas: Atlas) -> N
 
 def test_write_atomic_replaces_whole_files_and_leaves_no_temporary(tmp_path: Path) -> None:
     target = tmp_path / "out" / "map.svg"
-    export.write_atomic(target, "<svg/>")
-    export.write_atomic(target, b"<svg></svg>")
+    write_atomically(target, "<svg/>")
+    write_atomically(target, b"<svg></svg>")
     assert target.read_bytes() == b"<svg></svg>"
     assert [p.name for p in target.parent.iterdir()] == ["map.svg"]
     assert target.stat().st_mode & 0o777 == 0o644
