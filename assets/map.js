@@ -1,7 +1,8 @@
 /* The date slider's hot path, in the browser.
  *
  * Every date's map arrives once (figures.browser_data: a content-hashed JSON URL, cached for good).
- * Plotly draws the base map and the places once (figures.live_figure). This file adds each date's zones
+ * Plotly draws the view and the places once (figures.live_figure). This file adds the offline base layers
+ * (once, under Plotly's), each date's zones
  * and claimed ground to the MapLibre map behind the graph as a source and four layers, and the place
  * markers' colour on that date as a fifth layer, all transparent: the date asked for first, the others
  * once it is drawn (nearest first). A date step then only makes the old date's layers transparent and the
@@ -9,6 +10,7 @@
  * date complete (no Plotly call, no data sent to the map's worker, no frame mixing dates; a date whose
  * data is not on the map yet is not switched to until it is). When a step lands, #map gets
  * data-map-date=<date> after MapLibre has drawn it ('idle'): tests and the benchmark wait on that.
+ * Until then the date asked for is drawn as a poster (assets/poster.js) from the same data, in the same view.
  *
  * Layer ids: date-<YYYY-MM-DD>-<kind> (KINDS below); a date's layers are drawn when their opacity is
  * above 0. tests/browser_support.py and bench/harness.js read what is drawn that way.
@@ -88,14 +90,17 @@
    * `originalEvent` is stored in the figure's layout (no replot), any other is undone by the next plot. */
   const asUser = { originalEvent: { type: "dashboard" } };
 
+  /* The room left around the country when the view is fitted: the key is on the left. */
+  function padding() {
+    const key = document.getElementById("map-key");
+    return { top: 56, bottom: 16, right: 16, left: 24 + (key ? key.getBoundingClientRect().width : 0) };
+  }
+
   /* Fit the country beside the key, whatever the window's size. */
   let fitted = [0, 0]; // the map's size when it was fitted
   function fit(map) {
-    const key = document.getElementById("map-key");
-    const left = 24 + (key ? key.getBoundingClientRect().width : 0);
-    const padding = { top: 56, bottom: 16, right: 16, left };
     fitted = [map.getCanvas().clientWidth, map.getCanvas().clientHeight];
-    if (data.bounds) map.fitBounds(data.bounds, { padding, animate: false }, asUser);
+    if (data.bounds) map.fitBounds(data.bounds, { padding: padding(), animate: false }, asUser);
   }
 
 
@@ -154,28 +159,10 @@
     },
   ];
 
-  /* Diagonal stripes, dark and light, on nothing: reads as hatched over any faction's colour. */
-  function hatchImage(ratio) {
-    const size = 8 * ratio;
-    const canvas = document.createElement("canvas");
-    canvas.width = size;
-    canvas.height = size;
-    const ctx = canvas.getContext("2d");
-    ctx.lineWidth = 1.6 * ratio;
-    for (const [colour, offset] of [
-      ["rgba(20,20,20,0.7)", 0],
-      ["rgba(255,255,255,0.8)", size / 2],
-    ]) {
-      ctx.strokeStyle = colour;
-      ctx.beginPath();
-      for (const shift of [-size, 0, size]) {
-        // a "/" stripe and its copies one tile left and right, so tiles join without a seam
-        ctx.moveTo(shift + offset - size, size);
-        ctx.lineTo(shift + offset + size, -size);
-      }
-      ctx.stroke();
-    }
-    return ctx.getImageData(0, 0, size, size);
+  /* The claimed ground's hatching (assets/poster.js draws it), as MapLibre's addImage takes an image. */
+  function hatchImage() {
+    const ratio = Math.max(1, Math.round(window.devicePixelRatio || 1));
+    return { image: window.dashboardPoster.hatch(ratio), pixelRatio: ratio };
   }
 
   /* The MapLibre map our layers are on, and what it has of them. A new map, or a new style on it (were Plotly
@@ -190,8 +177,11 @@
       state = { dates: new Set(), rest: false };
       maps.set(map, state);
       shown = null;
-      const ratio = Math.max(1, Math.round(window.devicePixelRatio || 1));
-      if (!map.hasImage(HATCH)) map.addImage(HATCH, hatchImage(ratio), { pixelRatio: ratio });
+      if (!map.hasImage(HATCH)) {
+        const { image, pixelRatio } = hatchImage();
+        map.addImage(HATCH, image.getContext("2d").getImageData(0, 0, image.width, image.height), { pixelRatio });
+      }
+      if (data.base) addBase(map);
       map.addSource(MARKERS, { type: "geojson", data: data.markers });
     }
     if (!listening.has(map)) {
@@ -199,6 +189,13 @@
       listen(map);
     }
     return state;
+  }
+
+  /* The offline base map (figures.offline_style; the figure has only its background) under Plotly's layers. */
+  function addBase(map) {
+    const plotlyLayer = map.getLayersOrder().find((id) => id.startsWith("plotly-"));
+    for (const [id, source] of Object.entries(data.base.sources)) if (!map.getSource(id)) map.addSource(id, source);
+    for (const layer of data.base.layers) if (!map.getLayer(layer.id)) map.addLayer(layer, plotlyLayer);
   }
 
   /* A date's source and layers, transparent. Zones go under the borders and roads (or under Plotly's
@@ -254,15 +251,19 @@
       map.setPaintProperty(layerId(day, k.kind), k.opacity, k.shown());
     }
     shown = day;
-    const key = document.getElementById("map-key");
-    if (key) {
-      key.querySelector(".as-of").textContent = data.asOf[day];
-      data.order.forEach((faction, i) => {
-        const row = key.querySelector(`li[data-faction="${faction}"]`);
-        if (row) row.lastChild.textContent = data.legend[day][i];
-      });
-    }
+    writeKey(day);
     tip.refresh(map);
+  }
+
+  /* The key beside the map: its date line and each faction's share on date `day`. */
+  function writeKey(day) {
+    const key = document.getElementById("map-key");
+    if (!key) return;
+    key.querySelector(".as-of").textContent = data.asOf[day];
+    data.order.forEach((faction, i) => {
+      const row = key.querySelector(`li[data-faction="${faction}"]`);
+      if (row) row.lastChild.textContent = data.legend[day][i];
+    });
   }
 
   /* ------------------------------------------------------------ hover */
@@ -328,6 +329,63 @@
     map.on("movestart", tip.hide);
   }
 
+  /* ------------------------------------------------------------ the first paint */
+
+  /* What the map will draw on date `day`, in its order, each layer with its data: the base layers with the
+   * date's zones and claimed ground among them (under `data.style.below`), Plotly's place halos, the date's
+   * marker colours, Plotly's place labels. */
+  function posterLayers(day) {
+    const base = data.base.layers
+      .filter((layer) => layer.type !== "background")
+      .map((layer) => Object.assign({}, layer, { source: data.base.sources[layer.source].data }));
+    const cut = base.findIndex((layer) => layer.id === data.style.below);
+    const dated = KINDS.map((k) => {
+      const spec = k.layer(day);
+      spec.paint[k.opacity] = k.shown();
+      return Object.assign(spec, { source: k.markers ? data.markers : data.zones[day], markers: k.markers });
+    });
+    const { halo, labels, markerOpacity } = data.style;
+    return [
+      ...base.slice(0, cut < 0 ? base.length : cut),
+      ...dated.filter((layer) => !layer.markers),
+      ...(cut < 0 ? [] : base.slice(cut)),
+      {
+        type: "circle",
+        source: data.markers,
+        paint: { "circle-color": "white", "circle-radius": ["+", ["get", "r"], halo], "circle-opacity": markerOpacity },
+      },
+      ...dated.filter((layer) => layer.markers),
+      {
+        type: "symbol",
+        source: data.markers,
+        filter: ["get", "label"],
+        layout: {
+          "text-field": ["get", "name"],
+          "text-font": labels.font,
+          "text-size": labels.size,
+          "text-offset": labels.offset,
+        },
+        paint: { "text-color": labels.colour },
+      },
+    ];
+  }
+
+  /* Until the map has drawn a date, the date asked for is drawn by assets/poster.js over it. */
+  function drawPoster(day) {
+    const mapEl = document.getElementById("map");
+    if (!data.base || !data.bounds || !mapEl || mapEl.dataset.mapDate) return;
+    const background = data.base.layers.find((layer) => layer.type === "background");
+    window.dashboardPoster.show(mapEl, {
+      background: background ? background.paint["background-color"] : "#ffffff",
+      layers: posterLayers(day),
+      bounds: data.bounds,
+      padding,
+      images: { [HATCH]: hatchImage() },
+      date: data.dates[day],
+    });
+    writeKey(day);
+  }
+
   /* ------------------------------------------------------------ showing a date */
 
   /* The latest date asked for is drawn once its data is on the map (the old one stays until then: a date
@@ -335,6 +393,7 @@
   let wanted = null;
   async function show(day) {
     wanted = day;
+    drawPoster(day);
     graph(); // fits the view again once the graph has settled, if its size changed
     await styledMap();
     const map = mapOf(document.querySelector("#map .js-plotly-plot"));
@@ -345,7 +404,9 @@
     await painted;
     addTheRest(map, day);
     offerSearch();
-    if (day === shown) document.getElementById("map").dataset.mapDate = data.dates[day];
+    if (day !== shown) return;
+    document.getElementById("map").dataset.mapDate = data.dates[day];
+    window.dashboardPoster.remove();
   }
 
   /* The search box gets its options (every place, 1,600+) once the map is drawn: the dropdown indexes every

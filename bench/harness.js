@@ -17,6 +17,7 @@
   const SUFFIX = "-fill";
   const DATE_ZONES = /^date-\d{4}-\d{2}-\d{2}-zones$/;
   const B = {
+    coldPoster: null, // the app's first paint (assets/poster.js) handed on to the compositor (2 rAF)
     coldZones: null, // first frame with zone features drawn and every tile loaded
     coldIdle: null, // first idle after that
     lastRender: null,
@@ -84,6 +85,18 @@
       return [buf[0], buf[1], buf[2]];
     });
   }
+
+  /* The app's poster is drawn in the task that inserts it; two animation frames later the frame showing it has
+   * been handed on to the compositor (as for a step's "frame passed on"). */
+  new MutationObserver((records, observer) => {
+    if (!document.querySelector("canvas.map-poster")) return;
+    observer.disconnect();
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        B.coldPoster = performance.now();
+      }),
+    );
+  }).observe(document, { childList: true, subtree: true });
 
   function onRender(map) {
     const now = performance.now();

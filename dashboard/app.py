@@ -30,7 +30,7 @@ def create_app(settings: Settings, atlas: Atlas | None = None) -> Dash:
         serve_locally=True,
     )
     data_url = serving.serve_json(
-        app, "/_map", "map_data", {**figures.browser_data(atlas), "search": search_options(atlas)}
+        app, "/_map", "map_data", {**figures.browser_data(atlas, settings.basemap), "search": search_options(atlas)}
     )
     # The address follows the slider (history.replaceState), and Chromium fetches the favicon again after each
     # change: an inline one is no request at all. The map data is fetched while Dash's scripts load, not after.

@@ -1,9 +1,9 @@
 """The one drawing function (`map_figure`), and what the browser needs to draw every date the same way.
 
 The /embed view and exports draw with `map_figure`. The app's graph starts from `live_figure`: the same
-base map and places, without anything that changes from day to day. `assets/map.js` then adds every
-date's zones, claimed ground and marker colours once, from `browser_data`, as MapLibre layers on the
-map Plotly made, and a date step only switches which date's layers are drawn (no Plotly call, no data
+view and places, without anything that changes from day to day. `assets/map.js` then adds the base layers
+and every date's zones, claimed ground and marker colours once, from `browser_data`, as MapLibre layers on
+the map Plotly made, and a date step only switches which date's layers are drawn (no Plotly call, no data
 sent). `browser_data` holds, per date, exactly what `map_figure` draws for that date.
 """
 
@@ -39,6 +39,9 @@ UIREVISION = "map"
 MARKER_KINDS = frozenset({"city", "town", "airbase", "military_site", "hill", "crossing", "district"})
 LABEL_KINDS = frozenset({"city"})
 LABEL_FONT = "Noto Sans, DejaVu Sans, sans-serif"
+LABEL_SIZE = 13
+LABEL_COLOUR = "#1d1d1d"
+HALO_PX = 3  # the white halo's diameter beyond its marker's
 SEA = "#d4e3ec"
 
 
@@ -168,7 +171,7 @@ def place_traces(atlas: Atlas, day: date) -> list[go.Scattermap]:
         lat=[p.lat for p in places],
         lon=[p.lon for p in places],
         mode="markers",
-        marker={"size": [s + 3 for s in sizes], "color": "white", "opacity": MARKER_OPACITY},
+        marker={"size": [s + HALO_PX for s in sizes], "color": "white", "opacity": MARKER_OPACITY},
         hoverinfo="skip",
         showlegend=False,
     )
@@ -183,7 +186,7 @@ def place_traces(atlas: Atlas, day: date) -> list[go.Scattermap]:
         marker={"size": sizes, "color": attrs["marker.color"], "opacity": MARKER_OPACITY},
         text=[p.name_en if p.kind in LABEL_KINDS else "" for p in places],
         textposition="top right",
-        textfont={"family": LABEL_FONT, "size": 13, "color": "#1d1d1d"},
+        textfont={"family": LABEL_FONT, "size": LABEL_SIZE, "color": LABEL_COLOUR},
         hovertext=attrs["hovertext"],
         hovertemplate="%{hovertext}<extra></extra>",
         showlegend=False,
@@ -335,7 +338,7 @@ def map_figure(atlas: Atlas, day: date, *, basemap: str = "offline", height: int
 def live_figure(atlas: Atlas, *, basemap: str = "offline") -> go.Figure:
     """The app's map before `assets/map.js` draws a date on it: `map_figure` without what changes by date.
 
-    The base map and the attribution as `map_figure` draws them; the place halos and labels; the markers
+    The view and the attribution as `map_figure` draws them; the place halos and labels; the markers
     themselves transparent, as hover and click targets (map.js draws their colour for the date shown, and
     the key, with the legend's entries, beside the map).
     """
@@ -343,6 +346,12 @@ def live_figure(atlas: Atlas, *, basemap: str = "offline") -> go.Figure:
     markers.update(marker_opacity=0, hoverinfo="none", hovertext=None, hovertemplate=None)
     fig = _figure(atlas, [halo, markers], [_attribution_annotation(atlas)], basemap, None)
     fig.update_layout(showlegend=False)
+    if basemap == "offline":
+        # Only the sea: the base layers come with `browser_data` (`base`), so the browser gets them once, for
+        # map.js to put on the map and for the first paint (assets/poster.js), which comes before plotly.js.
+        # An empty source stands in for them: Plotly drops an empty `sources` on a figure update, and MapLibre
+        # then refuses the style ("missing required property sources").
+        fig.update_layout(map_style=offline_style({"none": {"type": "FeatureCollection", "features": []}}))
     return fig
 
 
@@ -434,12 +443,15 @@ def translucent(colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def browser_data(atlas: Atlas) -> dict[str, Any]:
+def browser_data(atlas: Atlas, basemap: str = "offline") -> dict[str, Any]:
     """Every date's map, sent to the browser once; map.js draws date i from entry i of each list.
+
+    - `base`: on the offline map, its style as `map_figure` draws it (map.js adds its layers to the map);
 
     - `zones`: each date's zones and claimed ground, a FeatureCollection per date, each feature with its
       `kind` (zone or claimed), `faction` and hover lines (`title`, `detail`);
-    - `markers`: the place markers, each with its holder on date i as `h<i>`, radius and hover names;
+    - `markers`: the place markers, each with its holder on date i as `h<i>`, radius, hover names and whether
+      its name is drawn on the map (`label`);
     - `legend`: the key's text for each faction on each date; `asOf`: its date line;
     - `places`: each place's position and row in `holders`, which gives every place's holder on each date
       (the panel's badge) as an index into `order`.
@@ -473,11 +485,26 @@ def browser_data(atlas: Atlas) -> dict[str, Any]:
         "legend": legend,
         "zones": collections,
         "markers": _markers(atlas, holders),
-        "style": {"zoneOpacity": ZONE_OPACITY, "markerOpacity": MARKER_OPACITY, "below": ZONES_BELOW},
+        "style": {
+            "zoneOpacity": ZONE_OPACITY,
+            "markerOpacity": MARKER_OPACITY,
+            "below": ZONES_BELOW,
+            "halo": HALO_PX / 2,
+            "labels": _label_style(atlas),
+        },
         "holders": [[column[day[p.id]] for p in places] for day in holders],
         "places": {p.id: {"lat": p.lat, "lon": p.lon, "row": i} for i, p in enumerate(places)},
         "bounds": bounds(atlas.base_layers.get("country")),
+        "base": offline_style(atlas.base_layers) if basemap == "offline" else None,
     }
+
+
+def _label_style(atlas: Atlas) -> dict[str, Any]:
+    """The place labels as Plotly has MapLibre draw them (textposition "top right": anchored bottom-left, offset
+    in ems by the mean marker size, as plotly.js's convertTextOpts does), for the first paint (assets/poster.js)."""
+    mean_size = sum(_marker_size(p) for p in shown_places(atlas)) / max(len(shown_places(atlas)), 1)
+    offset = [0.5 + mean_size / 100, -(1.5 + mean_size / 100)]
+    return {"font": LABEL_FONT, "size": LABEL_SIZE, "colour": LABEL_COLOUR, "offset": offset}
 
 
 def _browser_feature(feature: GeoJSON, kind: str, faction: Faction, hover: tuple[str, str]) -> GeoJSON:
@@ -495,6 +522,7 @@ def _markers(atlas: Atlas, holders: list[dict[str, str]]) -> GeoJSON:
             "r": _marker_size(place) / 2,
             "name": place.name_en,
             "ar": place.name_ar,
+            "label": place.kind in LABEL_KINDS,
         }
         properties.update({f"h{i}": day[place.id] for i, day in enumerate(holders)})
         geometry = {"type": "Point", "coordinates": [place.lon, place.lat]}

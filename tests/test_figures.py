@@ -144,7 +144,14 @@ def test_live_figure_is_map_figure_without_anything_that_changes_by_date() -> No
     assert "hovertext" not in markers and markers["customdata"] == ["aleppo", "hama", "idlib", "morek"]
     assert live["layout"]["showlegend"] is False and "meta" not in live["layout"]
     assert live["layout"]["annotations"] == static["layout"]["annotations"][1:]  # the attribution, no date
-    assert live["layout"]["map"] == static["layout"]["map"]  # the same base map and view
+    live_map, static_map = live["layout"]["map"], static["layout"]["map"]
+    assert {**live_map, "style": None} == {**static_map, "style": None}  # the same view
+    # the sea only: the base layers come once, with the browser data, for map.js and the first paint
+    sources = live_map["style"]["sources"].values()
+    assert [layer["id"] for layer in live_map["style"]["layers"]] == ["background"]
+    assert [source["data"]["features"] for source in sources] == [[]]
+    assert figures.browser_data(CLAIMED)["base"] == static_map["style"]
+    assert figures.browser_data(CLAIMED, "carto-positron")["base"] is None  # a remote basemap has its own
 
 
 def test_browser_data_draws_every_date_as_map_figure_draws_it() -> None:
@@ -171,9 +178,17 @@ def test_browser_data_draws_every_date_as_map_figure_draws_it() -> None:
         names = [(f["properties"]["name"], f["properties"]["ar"]) for f in markers]
         hovers = [f"<b>{en}</b> · {ar}<br>{h['label']}" for (en, ar), h in zip(names, holders, strict=True)]
         assert hovers == list(places.hovertext)
+    fig = figures.map_figure(CLAIMED, DATES[0])
+    places, halo = places_trace(fig), next(t for t in fig.data if t.uid == "places-halo")
     sizes = [2 * f["properties"]["r"] for f in markers]
-    assert sizes == pytest.approx(list(places_trace(figures.map_figure(CLAIMED, DATES[0])).marker.size))
-    assert data["style"] == {"zoneOpacity": 0.5, "markerOpacity": 0.7, "below": "governorates"}
+    assert sizes == pytest.approx(list(places.marker.size))
+    assert [size + 2 * data["style"]["halo"] for size in sizes] == pytest.approx(list(halo.marker.size))
+    assert [f["properties"]["name"] for f in markers if f["properties"]["label"]] == [t for t in places.text if t]
+    labels = data["style"].pop("labels")
+    assert (labels["font"], labels["size"], labels["colour"]) == (
+        places.textfont.family, places.textfont.size, places.textfont.color
+    )
+    assert data["style"] == {"zoneOpacity": 0.5, "markerOpacity": 0.7, "below": "governorates", "halo": 1.5}
 
 
 def hover(feature: dict) -> str:

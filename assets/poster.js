@@ -1,0 +1,232 @@
+/* The first paint: the date asked for, drawn on a 2D canvas over the map while plotly.js and MapLibre load
+ * (seconds on a slow machine with software WebGL; the map data comes long before).
+ *
+ * assets/map.js hands it the layers it will put on the MapLibre map, in MapLibre's style language (the base
+ * layers, the date's zones and claimed ground, the marker colours), plus the place halos and labels Plotly
+ * draws, and the padding it fits the view with. This file draws that subset of the style language (fill, line,
+ * circle and text layers; constant paint values, `get`, `match`, `==` and `+`) in the view MapLibre's
+ * fitBounds makes, so the real map replaces the poster without a jump. The poster takes no pointer events;
+ * map.js draws it again on each date step until the map has drawn a date, then removes it.
+ */
+(function () {
+  "use strict";
+
+  /* MapLibre's world coordinates (Web Mercator, 0..1 from the antimeridian and from the north). */
+  function mercator(lon, lat) {
+    const y = 180 - (180 / Math.PI) * Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360));
+    return [(lon + 180) / 360, y / 360];
+  }
+
+  /* Where fitBounds(bounds, {padding}) puts [lon, lat] on a width × height map: the bounds' box, scaled to
+   * fit the box the padding leaves, centred in it. */
+  function projection(bounds, width, height, padding) {
+    const [west, south] = mercator(bounds[0][0], bounds[0][1]);
+    const [east, north] = mercator(bounds[1][0], bounds[1][1]);
+    const boxWidth = width - padding.left - padding.right;
+    const boxHeight = height - padding.top - padding.bottom;
+    const scale = Math.min(boxWidth / (east - west), boxHeight / (south - north));
+    const x0 = padding.left + (boxWidth - scale * (east - west)) / 2 - scale * west;
+    const y0 = padding.top + (boxHeight - scale * (south - north)) / 2 - scale * north;
+    return (lon, lat) => {
+      const [x, y] = mercator(lon, lat);
+      return [x0 + scale * x, y0 + scale * y];
+    };
+  }
+
+  /* A style expression's value for a feature's properties (a constant, or one of the few operators used). */
+  function evaluate(value, props) {
+    if (!Array.isArray(value) || typeof value[0] !== "string") return value;
+    const [op, ...args] = value;
+    if (op === "get") return props[args[0]];
+    if (op === "==") return evaluate(args[0], props) === evaluate(args[1], props);
+    if (op === "+") return args.reduce((sum, arg) => sum + evaluate(arg, props), 0);
+    if (op === "match") {
+      const key = evaluate(args[0], props);
+      for (let i = 1; i < args.length - 1; i += 2) if (args[i] === key) return args[i + 1];
+      return args[args.length - 1];
+    }
+    throw new Error(`poster: no ${op} expression`);
+  }
+
+  /* Adds a geometry's rings or lines to the current path. */
+  function trace(ctx, project, geometry) {
+    const line = (coordinates, closed) => {
+      coordinates.forEach(([lon, lat], i) => {
+        const [x, y] = project(lon, lat);
+        if (i) ctx.lineTo(x, y);
+        else ctx.moveTo(x, y);
+      });
+      if (closed) ctx.closePath();
+    };
+    const c = geometry.coordinates;
+    if (geometry.type === "Polygon") c.forEach((ring) => line(ring, true));
+    else if (geometry.type === "MultiPolygon") c.forEach((polygon) => polygon.forEach((ring) => line(ring, true)));
+    else if (geometry.type === "LineString") line(c, false);
+    else if (geometry.type === "MultiLineString") c.forEach((part) => line(part, false));
+    else if (geometry.type === "GeometryCollection") geometry.geometries.forEach((g) => trace(ctx, project, g));
+  }
+
+  /* Features that share a paint are filled or stroked as one path. */
+  function groups(features, paint, keys) {
+    const out = new Map();
+    for (const feature of features) {
+      const props = feature.properties || {};
+      const values = keys.map((key) => evaluate(paint[key], props));
+      const id = JSON.stringify(values);
+      if (!out.has(id)) out.set(id, { values, features: [] });
+      out.get(id).features.push(feature);
+    }
+    return out.values();
+  }
+
+  /* An image as MapLibre's addImage takes it ({image, pixelRatio}), repeated at one CSS pixel per image pixel
+   * divided by its ratio. */
+  function patternOf(ctx, { image, pixelRatio }) {
+    const pattern = ctx.createPattern(image, "repeat");
+    const scale = 1 / pixelRatio;
+    pattern.setTransform(new DOMMatrix([scale, 0, 0, scale, 0, 0]));
+    return pattern;
+  }
+
+  function stroke(ctx, width, colour, opacity, dashes) {
+    ctx.globalAlpha = opacity;
+    ctx.lineWidth = width;
+    ctx.strokeStyle = colour;
+    ctx.setLineDash((dashes || []).map((d) => d * width));
+    ctx.stroke();
+  }
+
+  const PAINTERS = {
+    fill(ctx, project, features, paint, images) {
+      const keys = ["fill-color", "fill-opacity", "fill-outline-color", "fill-pattern"];
+      for (const { values, features: same } of groups(features, paint, keys)) {
+        const [colour, opacity = 1, outline, pattern] = values;
+        ctx.beginPath();
+        same.forEach((f) => trace(ctx, project, f.geometry));
+        ctx.globalAlpha = opacity;
+        ctx.fillStyle = pattern ? patternOf(ctx, images[pattern]) : colour || "#000";
+        ctx.fill("evenodd");
+        if (outline) stroke(ctx, 1, outline, opacity);
+      }
+    },
+    line(ctx, project, features, paint) {
+      const keys = ["line-color", "line-width", "line-opacity", "line-dasharray"];
+      for (const { values, features: same } of groups(features, paint, keys)) {
+        const [colour = "#000", width = 1, opacity = 1, dashes] = values;
+        ctx.beginPath();
+        same.forEach((f) => trace(ctx, project, f.geometry));
+        stroke(ctx, width, colour, opacity, dashes);
+      }
+    },
+    circle(ctx, project, features, paint) {
+      for (const f of features) {
+        const props = f.properties || {};
+        const [x, y] = project(...f.geometry.coordinates);
+        ctx.beginPath();
+        ctx.arc(x, y, evaluate(paint["circle-radius"], props), 0, 2 * Math.PI);
+        ctx.globalAlpha = evaluate(paint["circle-opacity"] ?? 1, props);
+        ctx.fillStyle = evaluate(paint["circle-color"], props);
+        ctx.fill();
+      }
+    },
+    /* Point labels: text-field, text-font, text-size, text-color, and text-offset (in ems) from a bottom-left
+     * anchor, which is where Plotly puts a "top right" label. MapLibre's anchor is the bottom of a line box
+     * 1.2 em high, so the text's top is about 1.2 em below a 2D canvas's "bottom". Like MapLibre, a label that
+     * would overlap one already drawn is left out. */
+    symbol(ctx, project, features, paint, _images, layout) {
+      const size = layout["text-size"];
+      const [dx, dy] = layout["text-offset"].map((em) => em * size);
+      ctx.globalAlpha = 1;
+      ctx.font = `${size}px ${layout["text-font"]}`;
+      ctx.fillStyle = paint["text-color"];
+      ctx.textBaseline = "top";
+      const placed = [];
+      for (const f of features) {
+        const [x, y] = project(...f.geometry.coordinates);
+        const text = evaluate(layout["text-field"], f.properties);
+        const top = y + dy + 0.2 * size;
+        const box = [x + dx, top, x + dx + ctx.measureText(text).width, top + 1.2 * size];
+        if (placed.some((b) => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3])) continue;
+        placed.push(box);
+        ctx.fillText(text, box[0], box[1]);
+      }
+    },
+  };
+
+  let canvas = null;
+  let last = null; // what was drawn, to draw again at a new size
+  const resized = new ResizeObserver(() => {
+    if (canvas && last && (last.mapEl.clientWidth !== last.width || last.mapEl.clientHeight !== last.height)) {
+      show(last.mapEl, last);
+    }
+  });
+
+  /* Draw `layers` (style layers, each with its `source`: a GeoJSON FeatureCollection) over `mapEl`, in the
+   * view fitBounds(bounds, {padding: padding()}) makes; `images` as MapLibre's addImage takes them, by name. */
+  function show(mapEl, { background, layers, bounds, padding, images, date }) {
+    last = { mapEl, background, layers, bounds, padding, images, date };
+    if (!canvas) {
+      canvas = document.createElement("canvas");
+      canvas.className = "map-poster";
+      canvas.setAttribute("aria-hidden", "true");
+      mapEl.after(canvas);
+      resized.observe(mapEl); // the window, or the place panel opening beside the map
+    }
+    const width = mapEl.clientWidth;
+    const height = mapEl.clientHeight;
+    Object.assign(last, { width, height });
+    const ratio = window.devicePixelRatio || 1;
+    Object.assign(canvas.style, {
+      left: `${mapEl.offsetLeft}px`,
+      top: `${mapEl.offsetTop}px`,
+      width: `${width}px`,
+      height: `${height}px`,
+    });
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(height * ratio);
+    canvas.dataset.date = date;
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.fillStyle = background;
+    ctx.fillRect(0, 0, width, height);
+    const project = projection(bounds, width, height, padding());
+    for (const layer of layers) {
+      const features = layer.source.features.filter((f) => !layer.filter || evaluate(layer.filter, f.properties || {}));
+      PAINTERS[layer.type](ctx, project, features, layer.paint || {}, images, layer.layout || {});
+    }
+  }
+
+  function remove() {
+    if (!canvas) return;
+    resized.disconnect();
+    canvas.remove();
+    canvas = null;
+    last = null;
+  }
+
+  /* Diagonal stripes, dark and light, on nothing: reads as hatched over any faction's colour (claimed ground). */
+  function hatch(ratio) {
+    const size = 8 * ratio;
+    const tile = document.createElement("canvas");
+    tile.width = size;
+    tile.height = size;
+    const ctx = tile.getContext("2d");
+    ctx.lineWidth = 1.6 * ratio;
+    for (const [colour, offset] of [
+      ["rgba(20,20,20,0.7)", 0],
+      ["rgba(255,255,255,0.8)", size / 2],
+    ]) {
+      ctx.strokeStyle = colour;
+      ctx.beginPath();
+      for (const shift of [-size, 0, size]) {
+        // a "/" stripe and its copies one tile left and right, so tiles join without a seam
+        ctx.moveTo(shift + offset - size, size);
+        ctx.lineTo(shift + offset + size, -size);
+      }
+      ctx.stroke();
+    }
+    return tile;
+  }
+
+  window.dashboardPoster = { projection, show, remove, hatch };
+})();

@@ -1,0 +1,95 @@
+"""The first paint (assets/poster.js) in real headless Chromium: the date asked for, drawn from the map data while
+plotly.js has not arrived (it is held back here), following the slider, then replaced by the map in place."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pytest
+from browser_support import Recorder, project, screenshot, wait_for_map_date
+from PIL import Image
+from shapely.geometry import MultiPoint, Point, shape
+from shapely.ops import unary_union
+
+from dashboard import figures
+from dashboard.model import Atlas
+
+pytestmark = pytest.mark.browser
+
+POSTER = "canvas.map-poster"
+SLIDER = "#date-slider [role=slider]"
+BEFORE, AFTER = date(2024, 12, 5), date(2024, 12, 6)
+
+
+def pixels(page: Any) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(page.screenshot())).convert("RGB")).astype(int)
+
+
+def blocks(image: np.ndarray, size: int = 8) -> np.ndarray:
+    """The image's mean colour in each size × size block."""
+    h, w = (image.shape[0] // size) * size, (image.shape[1] // size) * size
+    return image[:h, :w].reshape(h // size, size, w // size, size, 3).mean(axis=(1, 3))
+
+
+def changed_ground(atlas: Atlas, before: date, after: date, limit: int = 12) -> list[tuple[float, float]]:
+    """Points (on a 0.1° grid) inside ground that changed hands from `before` to `after`, clear of zone edges
+    and of place markers."""
+
+    def zones(day: date) -> dict[str, Any]:
+        return {f["properties"]["faction"]: shape(f["geometry"]) for f in atlas.zones[day]["features"]}
+
+    old, new = zones(before), zones(after)
+    markers = MultiPoint([(p.lon, p.lat) for p in figures.shown_places(atlas)]).buffer(0.06)
+    gained = unary_union([zone.difference(old[f]) if f in old else zone for f, zone in new.items()])
+    clear = gained.buffer(-0.04).difference(markers)
+    x0, y0, x1, y1 = clear.bounds
+    columns, rows = int((x1 - x0) / 0.1) + 1, int((y1 - y0) / 0.1) + 1
+    grid = [(x0 + 0.1 * i, y0 + 0.1 * j) for i in range(columns) for j in range(rows)]
+    inside = [xy for xy in grid if clear.contains(Point(xy))]
+    return inside[:: max(1, len(inside) // limit)][:limit]
+
+
+def test_first_paint_comes_before_plotly_follows_the_slider_and_the_map_replaces_it_in_place(
+    page: Any, app_url: str, recorder: Recorder, shipped_atlas: Atlas
+) -> None:
+    held: list[Any] = []
+    # plotly.js (and MapLibre in it) held back until released
+    page.route("**/plotly.min.js*", lambda route: held.append(route))  # noqa: PLW0108 (a bound method is refused)
+    page.goto(f"{app_url}?date={BEFORE}")
+    page.wait_for_selector(f'{POSTER}[data-date="{BEFORE}"]')
+    assert page.evaluate("typeof window.Plotly") == "undefined"
+    first = pixels(page)
+    page.focus(SLIDER)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_selector(f'{POSTER}[data-date="{AFTER}"]')
+    poster = pixels(page)
+    screenshot(page, "poster-before-plotly")
+    if not held:
+        page.wait_for_event("request", predicate=lambda request: "plotly.min.js" in request.url)
+    held[0].continue_()
+    wait_for_map_date(page, AFTER.isoformat())
+    assert page.locator(POSTER).count() == 0
+    drawn = pixels(page)
+
+    # The map replaces the poster in place: the same picture, seen in 8 px blocks (the hatching's period: MapLibre
+    # lines its stripes up with tiles), but for glyphs and the attribution, which Plotly draws.
+    box = page.locator("#map").bounding_box()
+    area = (slice(int(box["y"]), int(box["y"] + box["height"])), slice(int(box["x"]), int(box["x"] + box["width"])))
+    differs = np.abs(blocks(poster[area]) - blocks(drawn[area])).max(axis=2) > 24
+    assert differs.mean() < 0.02, f"{differs.mean():.1%} of the map changed when the map replaced the poster"
+    assert page.locator("#map-key .as-of").text_content() == "As of 6 December 2024"  # the key followed the poster
+
+    # Where ground changed hands that day, the poster drew the new date, as the map does, not the old one.
+    points = [project(page, lon, lat) for lon, lat in changed_ground(shipped_atlas, BEFORE, AFTER)]
+    inside = [(round(y), round(x)) for x, y in points if box["x"] < x < box["x"] + box["width"] - 1]
+    assert len(inside) >= 6
+    def around(image: np.ndarray, y: int, x: int) -> np.ndarray:
+        return image[y - 4 : y + 4, x - 4 : x + 4].mean(axis=(0, 1))
+
+    for y, x in inside:
+        assert np.abs(around(poster, y, x) - around(drawn, y, x)).max() <= 12, f"poster and map differ at {x},{y}"
+    assert sum(np.abs(around(first, y, x) - around(drawn, y, x)).max() > 24 for y, x in inside) >= len(inside) // 2
+    assert recorder.errors == []
