@@ -2,10 +2,9 @@
  *
  * Every date's map arrives once (figures.browser_data: a content-hashed JSON URL, cached for good).
  * Plotly draws the view and the places once (figures.live_figure). This file adds the offline base layers
- * (once, under Plotly's), each date's zones
- * and claimed ground to the MapLibre map behind the graph as a source and four layers, and the place
- * markers' colour on that date as a fifth layer, all transparent: the date asked for first, the others
- * once it is drawn (nearest first). A date step then only makes the old date's layers transparent and the
+ * (once, under Plotly's), each date's zones and claimed ground to the MapLibre map behind the graph as a
+ * source and four layers, and the place markers' colour on that date as a fifth layer, all transparent:
+ * the date asked for first, the others once it is drawn (nearest first). A date step then only makes the old date's layers transparent and the
  * new date's opaque, and rewrites the key's text, in one task: MapLibre draws the next frame with the new
  * date complete (no Plotly call, no data sent to the map's worker, no frame mixing dates; a date whose
  * data is not on the map yet is not switched to until it is). When a step lands, #map gets
@@ -371,9 +370,11 @@
   }
 
   /* Until the map has drawn a date, the date asked for is drawn by assets/poster.js over it. */
+  let posterDay = null;
   function drawPoster(day) {
     const mapEl = document.getElementById("map");
-    if (!data.base || !data.bounds || !mapEl || mapEl.dataset.mapDate) return;
+    if (!data.base || !data.bounds || !mapEl || mapEl.dataset.mapDate || day === posterDay) return;
+    posterDay = day;
     const background = data.base.layers.find((layer) => layer.type === "background");
     window.dashboardPoster.show(mapEl, {
       background: background ? background.paint["background-color"] : "#ffffff",
@@ -384,6 +385,33 @@
       date: data.dates[day],
     });
     writeKey(day);
+  }
+
+  /* The date the page opens on, as soon as the layout is on the page (Dash's callbacks, which set the slider
+   * from the address, wait on a server round trip, by which time plotly.js may be taking the main thread): the
+   * address's date if it is one of ours, else the date the layout's label shows. null for a date the server
+   * must clamp: showDate draws that one. */
+  function openingIndex() {
+    const asked = new URLSearchParams(window.location.search).get("date");
+    if (asked !== null) return data.dates.includes(asked) ? data.dates.indexOf(asked) : null;
+    const label = document.getElementById("date-label");
+    const index = label ? data.labels.indexOf(label.textContent) : -1;
+    return index >= 0 ? index : null;
+  }
+
+  const preload = document.getElementById("map-data");
+  if (preload) {
+    load(preload.href).then(() => {
+      const early = new MutationObserver(drawOpening);
+      function drawOpening() {
+        if (!document.getElementById("map") || !document.getElementById("date-label")) return;
+        early.disconnect();
+        const index = openingIndex();
+        if (index !== null && wanted === null) drawPoster(index);
+      }
+      early.observe(document.body, { childList: true, subtree: true });
+      drawOpening();
+    });
   }
 
   /* ------------------------------------------------------------ showing a date */

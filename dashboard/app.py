@@ -33,11 +33,10 @@ def create_app(settings: Settings, atlas: Atlas | None = None) -> Dash:
         app, "/_map", "map_data", {**figures.browser_data(atlas, settings.basemap), "search": search_options(atlas)}
     )
     # The address follows the slider (history.replaceState), and Chromium fetches the favicon again after each
-    # change: an inline one is no request at all. The map data is fetched while Dash's scripts load, not after.
-    app.index_string = app.index_string.replace(
-        "{%favicon%}",
-        f'<link rel="icon" href="data:,"><link rel="preload" href="{data_url}" as="fetch" crossorigin="anonymous">',
-    )
+    # change: an inline one is no request at all. The map data is fetched while Dash's scripts load, not after
+    # (map.js takes its address from this link, to draw the first paint before Dash's callbacks run).
+    preload = f'<link id="map-data" rel="preload" href="{data_url}" as="fetch" crossorigin="anonymous">'
+    app.index_string = app.index_string.replace("{%favicon%}", f'<link rel="icon" href="data:,">{preload}')
     index = len(atlas.dates) - 1
     analytics = analytics_callbacks.attach(app, atlas, index, basemap=settings.basemap)
     app.layout = layout.page(

@@ -229,7 +229,7 @@ def test_the_page_needs_no_favicon_request(client) -> None:
 def test_the_page_preloads_the_map_data_as_the_fetch_in_map_js_asks_for_it(app, client) -> None:
     """Same URL, `as="fetch"` and CORS mode as `fetch(url)`, or Chromium downloads it twice."""
     page = client.get("/").get_data(as_text=True)
-    assert f'<link rel="preload" href="{data_url(app)}" as="fetch" crossorigin="anonymous">' in page
+    assert f'<link id="map-data" rel="preload" href="{data_url(app)}" as="fetch" crossorigin="anonymous">' in page
 
 
 def test_a_stale_data_url_is_a_404_not_the_index_page(client) -> None:
