@@ -105,6 +105,7 @@
 
   /* ------------------------------------------------------------ every date's layers */
 
+  const FOCUS_ZOOM = 7; // the least zoom a jump to a place goes to
   const MARKERS = "dates-markers"; // the place markers, with each date's holder as h<i>
   const HATCH = "claimed-hatch";
   const PLACES_LAYER = "plotly-trace-layer-places-circle";
@@ -369,11 +370,16 @@
     ];
   }
 
-  /* Until the map has drawn a date, the date asked for is drawn by assets/poster.js over it. */
+  /* Until the map has drawn a date, the date asked for is drawn by assets/poster.js over it, centred on the
+   * place asked for if there is one (as jumpTo will centre the map). */
+  let posterView = null;
   let posterDay = null;
+  let focus = null; // the place the view jumps to
   function drawPoster(day) {
     const mapEl = document.getElementById("map");
-    if (!data.base || !data.bounds || !mapEl || mapEl.dataset.mapDate || day === posterDay) return;
+    const view = `${day} ${focus ? focus.row : ""}`;
+    if (!data.base || !data.bounds || !mapEl || mapEl.dataset.mapDate || view === posterView) return;
+    posterView = view;
     posterDay = day;
     const background = data.base.layers.find((layer) => layer.type === "background");
     window.dashboardPoster.show(mapEl, {
@@ -381,6 +387,7 @@
       layers: posterLayers(day),
       bounds: data.bounds,
       padding,
+      focus: focus && { center: [focus.lon, focus.lat], zoom: FOCUS_ZOOM },
       images: { [HATCH]: hatchImage() },
       date: data.dates[day],
     });
@@ -390,8 +397,10 @@
   /* The date the page opens on, as soon as the layout is on the page (Dash's callbacks, which set the slider
    * from the address, wait on a server round trip, by which time plotly.js may be taking the main thread): the
    * address's date if it is one of ours, else the date the layout's label shows. null for a date the server
-   * must clamp: showDate draws that one. */
+   * must clamp: showDate draws that one. A place given by its id is focused at once; by name, once jumpTo has
+   * it from the server. */
   function openingIndex() {
+    focus = data.places[new URLSearchParams(window.location.search).get("place")] || null;
     const asked = new URLSearchParams(window.location.search).get("date");
     if (asked !== null) return data.dates.includes(asked) ? data.dates.indexOf(asked) : null;
     const label = document.getElementById("date-label");
@@ -490,8 +499,10 @@
       await load(url);
       const where = place && data.places[place];
       if (!where) return;
+      focus = where;
+      if (posterDay !== null) drawPoster(wanted ?? posterDay);
       const map = mapOf(await graph());
-      map.jumpTo({ center: [where.lon, where.lat], zoom: Math.max(map.getZoom(), 7) }, asUser);
+      map.jumpTo({ center: [where.lon, where.lat], zoom: Math.max(map.getZoom(), FOCUS_ZOOM) }, asUser);
     },
 
     step(prev, next, tick, value, max) {

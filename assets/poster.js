@@ -18,15 +18,22 @@
   }
 
   /* Where fitBounds(bounds, {padding}) puts [lon, lat] on a width × height map: the bounds' box, scaled to
-   * fit the box the padding leaves, centred in it. */
-  function projection(bounds, width, height, padding) {
+   * fit the box the padding leaves, centred in it. With a `focus` ({center, zoom}), where a jumpTo from there
+   * to that centre, at that zoom or the fitted one if closer, puts it (MapLibre's world is 512 px at zoom 0). */
+  function projection(bounds, width, height, padding, focus) {
     const [west, south] = mercator(bounds[0][0], bounds[0][1]);
     const [east, north] = mercator(bounds[1][0], bounds[1][1]);
     const boxWidth = width - padding.left - padding.right;
     const boxHeight = height - padding.top - padding.bottom;
-    const scale = Math.min(boxWidth / (east - west), boxHeight / (south - north));
-    const x0 = padding.left + (boxWidth - scale * (east - west)) / 2 - scale * west;
-    const y0 = padding.top + (boxHeight - scale * (south - north)) / 2 - scale * north;
+    let scale = Math.min(boxWidth / (east - west), boxHeight / (south - north));
+    let x0 = padding.left + (boxWidth - scale * (east - west)) / 2 - scale * west;
+    let y0 = padding.top + (boxHeight - scale * (south - north)) / 2 - scale * north;
+    if (focus) {
+      const [x, y] = mercator(...focus.center);
+      scale = Math.max(scale, 512 * 2 ** focus.zoom);
+      x0 = width / 2 - scale * x;
+      y0 = height / 2 - scale * y;
+    }
     return (lon, lat) => {
       const [x, y] = mercator(lon, lat);
       return [x0 + scale * x, y0 + scale * y];
@@ -162,9 +169,10 @@
   });
 
   /* Draw `layers` (style layers, each with its `source`: a GeoJSON FeatureCollection) over `mapEl`, in the
-   * view fitBounds(bounds, {padding: padding()}) makes; `images` as MapLibre's addImage takes them, by name. */
-  function show(mapEl, { background, layers, bounds, padding, images, date }) {
-    last = { mapEl, background, layers, bounds, padding, images, date };
+   * view fitBounds(bounds, {padding: padding()}) makes, or a jump from there to `focus`; `images` as MapLibre's
+   * addImage takes them, by name. */
+  function show(mapEl, { background, layers, bounds, padding, focus, images, date }) {
+    last = { mapEl, background, layers, bounds, padding, focus, images, date };
     if (!canvas) {
       canvas = document.createElement("canvas");
       canvas.className = "map-poster";
@@ -189,7 +197,7 @@
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.fillStyle = background;
     ctx.fillRect(0, 0, width, height);
-    const project = projection(bounds, width, height, padding());
+    const project = projection(bounds, width, height, padding(), focus);
     for (const layer of layers) {
       const features = layer.source.features.filter((f) => !layer.filter || evaluate(layer.filter, f.properties || {}));
       PAINTERS[layer.type](ctx, project, features, layer.paint || {}, images, layer.layout || {});

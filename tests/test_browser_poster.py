@@ -93,3 +93,21 @@ def test_first_paint_comes_before_plotly_follows_the_slider_and_the_map_replaces
         assert np.abs(around(poster, y, x) - around(drawn, y, x)).max() <= 12, f"poster and map differ at {x},{y}"
     assert sum(np.abs(around(first, y, x) - around(drawn, y, x)).max() > 24 for y, x in inside) >= len(inside) // 2
     assert recorder.errors == []
+
+
+def test_a_place_in_the_address_centres_the_first_paint_where_the_map_will_jump(page: Any, app_url: str) -> None:
+    held: list[Any] = []
+    page.route("**/plotly.min.js*", lambda route: held.append(route))  # noqa: PLW0108 (a bound method is refused)
+    page.goto(f"{app_url}?date={BEFORE}&place=idlib")
+    page.wait_for_selector(f'{POSTER}[data-date="{BEFORE}"]')
+    page.wait_for_selector("#place-panel:not([hidden])")  # the panel narrows the map: the poster follows
+    poster = pixels(page)
+    if not held:
+        page.wait_for_event("request", predicate=lambda request: "plotly.min.js" in request.url)
+    held[0].continue_()
+    wait_for_map_date(page, BEFORE.isoformat())
+    drawn = pixels(page)
+    box = page.locator("#map").bounding_box()
+    area = (slice(int(box["y"]), int(box["y"] + box["height"])), slice(int(box["x"]), int(box["x"] + box["width"])))
+    differs = np.abs(blocks(poster[area]) - blocks(drawn[area])).max(axis=2) > 24
+    assert differs.mean() < 0.04, f"{differs.mean():.1%} of the map changed when the map replaced the poster"
