@@ -150,8 +150,27 @@ def test_live_figure_is_map_figure_without_anything_that_changes_by_date() -> No
     sources = live_map["style"]["sources"].values()
     assert [layer["id"] for layer in live_map["style"]["layers"]] == ["background"]
     assert [source["data"]["features"] for source in sources] == [[]]
-    assert figures.browser_data(CLAIMED)["base"] == static_map["style"]
+    assert figures.browser_data(CLAIMED)["base"] == figures.one_source(static_map["style"])
     assert figures.browser_data(CLAIMED, "carto-positron")["base"] is None  # a remote basemap has its own
+
+
+def test_one_source_draws_each_layer_with_the_features_and_paint_it_had() -> None:
+    style = figures.offline_style(ATLAS.base_layers)
+    merged = figures.one_source(style)
+    assert list(merged["sources"]) == ["base"]
+    features = merged["sources"]["base"]["data"]["features"]
+    assert len(features) == sum(len(s["data"]["features"]) for s in style["sources"].values())
+    for before, after in zip(style["layers"], merged["layers"], strict=True):
+        assert (after["id"], after["type"], after["paint"]) == (before["id"], before["type"], before["paint"])
+        if before["type"] == "background":
+            assert after == before
+            continue
+        op, (get, key), name = after["filter"]
+        assert (op, get, after["source"]) == ("==", "get", "base")
+        drawn = [f for f in features if f["properties"][key] == name]
+        had = style["sources"][before["source"]]["data"]["features"]
+        assert [f["geometry"] for f in drawn] == [f["geometry"] for f in had]
+        assert [{k: v for k, v in f["properties"].items() if k != key} for f in drawn] == [f["properties"] for f in had]
 
 
 def test_browser_data_draws_every_date_as_map_figure_draws_it() -> None:
