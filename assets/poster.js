@@ -5,7 +5,7 @@
  * layers, the date's zones and claimed ground, the marker colours), plus the place halos and labels Plotly
  * draws, and the padding it fits the view with. This file draws that subset of the style language (fill, line,
  * circle and text layers; constant paint values, `get`, `match`, `==` and `+`) in the view MapLibre's
- * fitBounds makes, so the real map replaces the poster without a jump. The poster takes no pointer events;
+ * fitBounds makes (or map.js's jump to a place), so the real map replaces the poster without a jump. The poster takes no pointer events;
  * map.js draws it again on each date step until the map has drawn a date, then removes it.
  */
 (function () {
@@ -236,5 +236,5 @@
     return tile;
   }
 
-  window.dashboardPoster = { projection, show, remove, hatch };
+  window.dashboardPoster = { show, remove, hatch };
 })();
