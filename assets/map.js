@@ -372,15 +372,13 @@
 
   /* Until the map has drawn a date, the date asked for is drawn by assets/poster.js over it, centred on the
    * place asked for if there is one (as jumpTo will centre the map). */
-  let posterView = null;
-  let posterDay = null;
   let focus = null; // the place the view jumps to
+  let posterDrawn = null; // the date and focus the poster shows
   function drawPoster(day) {
     const mapEl = document.getElementById("map");
-    const view = `${day} ${focus ? focus.row : ""}`;
-    if (!data.base || !data.bounds || !mapEl || mapEl.dataset.mapDate || view === posterView) return;
-    posterView = view;
-    posterDay = day;
+    if (!data.base || !data.bounds || !mapEl || mapEl.dataset.mapDate) return;
+    if (posterDrawn && posterDrawn.day === day && posterDrawn.focus === focus) return;
+    posterDrawn = { day, focus };
     const background = data.base.layers.find((layer) => layer.type === "background");
     window.dashboardPoster.show(mapEl, {
       background: background ? background.paint["background-color"] : "#ffffff",
@@ -400,7 +398,6 @@
    * must clamp: showDate draws that one. A place given by its id is focused at once; by name, once jumpTo has
    * it from the server. */
   function openingIndex() {
-    focus = data.places[new URLSearchParams(window.location.search).get("place")] || null;
     const asked = new URLSearchParams(window.location.search).get("date");
     if (asked !== null) return data.dates.includes(asked) ? data.dates.indexOf(asked) : null;
     const label = document.getElementById("date-label");
@@ -416,7 +413,9 @@
         if (!document.getElementById("map") || !document.getElementById("date-label")) return;
         early.disconnect();
         const index = openingIndex();
-        if (index !== null && wanted === null) drawPoster(index);
+        if (index === null || wanted !== null) return;
+        focus = data.places[new URLSearchParams(window.location.search).get("place")] || null;
+        drawPoster(index);
       }
       early.observe(document.body, { childList: true, subtree: true });
       drawOpening();
@@ -500,7 +499,7 @@
       const where = place && data.places[place];
       if (!where) return;
       focus = where;
-      if (posterDay !== null) drawPoster(wanted ?? posterDay);
+      if (posterDrawn) drawPoster(wanted ?? posterDrawn.day);
       const map = mapOf(await graph());
       map.jumpTo({ center: [where.lon, where.lat], zoom: Math.max(map.getZoom(), FOCUS_ZOOM) }, asUser);
     },

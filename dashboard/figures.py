@@ -521,7 +521,8 @@ def browser_data(atlas: Atlas, basemap: str = "offline") -> dict[str, Any]:
 def _label_style(atlas: Atlas) -> dict[str, Any]:
     """The place labels as Plotly has MapLibre draw them (textposition "top right": anchored bottom-left, offset
     in ems by the mean marker size, as plotly.js's convertTextOpts does), for the first paint (assets/poster.js)."""
-    mean_size = sum(_marker_size(p) for p in shown_places(atlas)) / max(len(shown_places(atlas)), 1)
+    sizes = [_marker_size(p) for p in shown_places(atlas)]
+    mean_size = sum(sizes) / max(len(sizes), 1)
     offset = [0.5 + mean_size / 100, -(1.5 + mean_size / 100)]
     return {"font": LABEL_FONT, "size": LABEL_SIZE, "colour": LABEL_COLOUR, "offset": offset}
 
