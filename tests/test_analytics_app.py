@@ -15,23 +15,11 @@ from toy import toy_atlas
 
 from dashboard import analytics, analytics_layout, charts, ids
 from dashboard.analytics_callbacks import Callbacks
-from dashboard.app import create_app
-from dashboard.config import Settings
 
 D = date.fromisoformat
 ATLAS = toy_atlas()
 ANALYTICS = analytics.compute(ATLAS)
 ANALYTICS_JS = Path(__file__).resolve().parent.parent / "assets" / "analytics.js"
-
-
-@pytest.fixture(scope="module")
-def app():
-    return create_app(Settings(), ATLAS)
-
-
-@pytest.fixture
-def client(app):
-    return app.server.test_client()
 
 
 # ---------------------------------------------------------------- charts

@@ -16,23 +16,11 @@ from dash import no_update
 from toy import toy_atlas
 
 from dashboard import ids
-from dashboard.app import create_app
 from dashboard.callbacks import Callbacks, parse_query
-from dashboard.config import Settings
 
 ATLAS = toy_atlas()
 LAST = len(ATLAS.dates) - 1
 MAP_JS = Path(__file__).resolve().parent.parent / "assets" / "map.js"
-
-
-@pytest.fixture(scope="module")
-def app():
-    return create_app(Settings(), ATLAS)
-
-
-@pytest.fixture
-def client(app):
-    return app.server.test_client()
 
 
 @pytest.fixture(scope="module")
