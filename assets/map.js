@@ -380,7 +380,7 @@
     if (posterDrawn && posterDrawn.day === day && posterDrawn.focus === focus) return;
     posterDrawn = { day, focus };
     const background = data.base.layers.find((layer) => layer.type === "background");
-    window.dashboardPoster.show(mapEl, {
+    window.dashboardPoster.show("map", {
       background: background ? background.paint["background-color"] : "#ffffff",
       layers: posterLayers(day),
       bounds: data.bounds,

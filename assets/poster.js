@@ -162,23 +162,38 @@
 
   let canvas = null;
   let last = null; // what was drawn, to draw again at a new size
+
+  /* The map's element, watched for a new size (the window, or the place panel opening beside it). Dash's Graph
+   * puts a new element with the same id in its place once plotly.js has loaded: it is looked up each time. */
+  let watched = null;
   const resized = new ResizeObserver(() => {
-    if (canvas && last && (last.mapEl.clientWidth !== last.width || last.mapEl.clientHeight !== last.height)) {
-      show(last.mapEl, last);
+    const mapEl = element();
+    if (canvas && last && mapEl && (mapEl.clientWidth !== last.width || mapEl.clientHeight !== last.height)) {
+      show(last.mapId, last);
     }
   });
+  function element() {
+    const mapEl = last && document.getElementById(last.mapId);
+    if (mapEl && mapEl !== watched) {
+      resized.disconnect();
+      resized.observe(mapEl);
+      watched = mapEl;
+    }
+    return mapEl;
+  }
 
-  /* Draw `layers` (style layers, each with its `source`: a GeoJSON FeatureCollection) over `mapEl`, in the
-   * view fitBounds(bounds, {padding: padding()}) makes, or a jump from there to `focus`; `images` as MapLibre's
-   * addImage takes them, by name. */
-  function show(mapEl, { background, layers, bounds, padding, focus, images, date }) {
-    last = { mapEl, background, layers, bounds, padding, focus, images, date };
+  /* Draw `layers` (style layers, each with its `source`: a GeoJSON FeatureCollection) over the element `mapId`,
+   * in the view fitBounds(bounds, {padding: padding()}) makes, or a jump from there to `focus`; `images` as
+   * MapLibre's addImage takes them, by name. */
+  function show(mapId, { background, layers, bounds, padding, focus, images, date }) {
+    last = { mapId, background, layers, bounds, padding, focus, images, date };
+    const mapEl = element();
+    if (!mapEl) return;
     if (!canvas) {
       canvas = document.createElement("canvas");
       canvas.className = "map-poster";
       canvas.setAttribute("aria-hidden", "true");
       mapEl.after(canvas);
-      resized.observe(mapEl); // the window, or the place panel opening beside the map
     }
     const width = mapEl.clientWidth;
     const height = mapEl.clientHeight;
@@ -207,6 +222,7 @@
   function remove() {
     if (!canvas) return;
     resized.disconnect();
+    watched = null;
     canvas.remove();
     canvas = null;
     last = null;

@@ -24,6 +24,11 @@ SLIDER = "#date-slider [role=slider]"
 BEFORE, AFTER = date(2024, 12, 5), date(2024, 12, 6)
 
 
+# Plotly has plotted (its graph is on the page), or the poster is gone.
+PLOTTED = """() => !document.querySelector('canvas.map-poster')
+  || document.querySelector('#map .js-plotly-plot .infolayer')"""
+
+
 def pixels(page: Any) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(page.screenshot())).convert("RGB")).astype(int)
 
@@ -70,6 +75,9 @@ def test_first_paint_comes_before_plotly_follows_the_slider_and_the_map_replaces
     if not held:
         page.wait_for_event("request", predicate=lambda request: "plotly.min.js" in request.url)
     held[0].continue_()
+    # Once Plotly has plotted, its graph (the sea, the attribution) stays under the poster until the map has drawn.
+    page.wait_for_function(PLOTTED, polling="raf")
+    plotted = pixels(page)
     wait_for_map_date(page, AFTER.isoformat())
     assert page.locator(POSTER).count() == 0
     drawn = pixels(page)
@@ -80,6 +88,8 @@ def test_first_paint_comes_before_plotly_follows_the_slider_and_the_map_replaces
     area = (slice(int(box["y"]), int(box["y"] + box["height"])), slice(int(box["x"]), int(box["x"] + box["width"])))
     differs = np.abs(blocks(poster[area]) - blocks(drawn[area])).max(axis=2) > 24
     assert differs.mean() < 0.02, f"{differs.mean():.1%} of the map changed when the map replaced the poster"
+    hidden = np.abs(blocks(poster[area]) - blocks(plotted[area])).max(axis=2) > 24
+    assert hidden.mean() < 0.02, f"{hidden.mean():.1%} of the poster was hidden once Plotly had plotted"
     assert page.locator("#map-key .as-of").text_content() == "As of 6 December 2024"  # the key followed the poster
 
     # Where ground changed hands that day, the poster drew the new date, as the map does, not the old one.
