@@ -114,7 +114,9 @@
       if (!map.hasImage(`hatch-${f.id}`)) map.addImage(`hatch-${f.id}`, hatch(f.colour));
     }
     const colour = ["match", ["get", "holder"], ...data.factions.flatMap((f) => [f.id, f.colour]), "#111111"];
-    const before = (map.getStyle().layers.find((l) => l.id.includes("places")) || {}).id;
+    // under map.js's place halos and marker colours if they are on the map, else under Plotly's places
+    const places = map.getStyle().layers.find((l) => l.id.includes("places"));
+    const before = map.getLayer("dates-halo") ? "dates-halo" : places && places.id;
     map.addSource(CHANGES, { type: "geojson", data: EMPTY });
     map.addSource(HIGHLIGHT, { type: "geojson", data: EMPTY });
     const layer = (id, type, source, paint) => map.addLayer({ id, type, source, paint }, before);

@@ -2,12 +2,12 @@
  *
  * Every date's map arrives once (figures.browser_data: a content-hashed JSON URL, cached for good).
  * Plotly draws the view and the places once (figures.live_figure). This file adds the offline base layers
- * (once, under Plotly's), each date's zones and claimed ground to the MapLibre map behind the graph as a
- * source and four layers, and the place markers' colour on that date as a fifth layer, all transparent:
- * the date asked for first, the others once it is drawn (nearest first). A date step then only makes the old date's layers transparent and the
- * new date's opaque, and rewrites the key's text, in one task: MapLibre draws the next frame with the new
- * date complete (no Plotly call, no data sent to the map's worker, no frame mixing dates; a date whose
- * data is not on the map yet is not switched to until it is). When a step lands, #map gets
+ * and the place halos (once, under Plotly's), each date's zones and claimed ground to the MapLibre map behind
+ * the graph as a source and four layers, and the place markers' colour on that date as a fifth layer, all
+ * transparent: the date asked for first, the others once it is drawn (nearest first). A date step then only
+ * makes the old date's layers transparent and the new date's opaque, and rewrites the key's text, in one
+ * task: MapLibre draws the next frame with the new date complete (no Plotly call, no data sent to the map's
+ * worker, no frame mixing dates; a date whose data is not on the map yet is not switched to until it is). When a step lands, #map gets
  * data-map-date=<date> after MapLibre has drawn it ('idle'): tests and the benchmark wait on that.
  * Until then the date asked for is drawn as a poster (assets/poster.js) from the same data, in the same view.
  *
@@ -15,8 +15,8 @@
  * above 0. tests/browser_support.py and bench/harness.js read what is drawn that way.
  *
  * Plotly internals read here (plotly.js 4.1): gd._fullLayout.map._subplot.map (the MapLibre map),
- * trace._glTrace (set once a trace is on the map), gd._resolveResize (a resize in flight) and the
- * id of the places trace's circle layer (plotly-trace-layer-places-circle), which marker colours go under.
+ * trace._glTrace (set once a trace is on the map), gd._resolveResize (a resize in flight) and the prefix of
+ * Plotly's layer ids ("plotly-"): ours go under them, and stay there when Plotly puts its layers back on top.
  */
 (function () {
   "use strict";
@@ -108,7 +108,7 @@
   const FOCUS_ZOOM = 7; // the least zoom a jump to a place goes to
   const MARKERS = "dates-markers"; // the place markers, with each date's holder as h<i>
   const HATCH = "claimed-hatch";
-  const PLACES_LAYER = "plotly-trace-layer-places-circle";
+  const HALO = "dates-halo"; // a white halo under each place's marker, so it stands out on its zone's colour
   const NO_FADE = { duration: 0, delay: 0 };
 
   const sourceId = (day) => `date-${data.dates[day]}`; // that date's zones and claimed ground
@@ -183,6 +183,7 @@
       }
       if (data.base) addBase(map);
       map.addSource(MARKERS, { type: "geojson", data: data.markers });
+      map.addLayer(Object.assign({ id: HALO, source: MARKERS }, haloLayer()), firstPlotlyLayer(map));
     }
     if (!listening.has(map)) {
       listening.add(map);
@@ -191,24 +192,33 @@
     return state;
   }
 
+  const firstPlotlyLayer = (map) => map.getLayersOrder().find((id) => id.startsWith("plotly-"));
+
   /* The offline base map (figures.offline_style; the figure has only its background) under Plotly's layers. */
   function addBase(map) {
-    const plotlyLayer = map.getLayersOrder().find((id) => id.startsWith("plotly-"));
+    const plotlyLayer = firstPlotlyLayer(map);
     for (const [id, source] of Object.entries(data.base.sources)) if (!map.getSource(id)) map.addSource(id, source);
     for (const layer of data.base.layers) if (!map.getLayer(layer.id)) map.addLayer(layer, plotlyLayer);
   }
 
+  /* The place halos as figures.place_traces draws them in static figures (data.style.halo: px beyond the marker). */
+  function haloLayer() {
+    const { halo, markerOpacity } = data.style;
+    return {
+      type: "circle",
+      paint: { "circle-color": "white", "circle-radius": ["+", ["get", "r"], halo], "circle-opacity": markerOpacity },
+    };
+  }
+
   /* A date's source and layers, transparent. Zones go under the borders and roads (or under Plotly's
-   * layers on an online basemap), marker colours under the places trace's transparent markers. */
+   * layers on an online basemap), marker colours over the halos, under the places trace's transparent markers. */
   function addDate(map, day) {
     const state = layersOf(map);
     if (state.dates.has(day)) return;
     state.dates.add(day);
     map.addSource(sourceId(day), { type: "geojson", data: data.zones[day] });
-    const zonesBelow = map.getLayer(data.style.below)
-      ? data.style.below
-      : map.getLayersOrder().find((id) => id.startsWith("plotly-"));
-    const markersBelow = map.getLayer(PLACES_LAYER) ? PLACES_LAYER : undefined;
+    const zonesBelow = map.getLayer(data.style.below) ? data.style.below : firstPlotlyLayer(map);
+    const markersBelow = firstPlotlyLayer(map);
     for (const k of KINDS) {
       const spec = k.layer(day);
       spec.paint[k.opacity] = 0;
@@ -332,8 +342,8 @@
   /* ------------------------------------------------------------ the first paint */
 
   /* What the map will draw on date `day`, in its order, each layer with its data: the base layers with the
-   * date's zones and claimed ground among them (under `data.style.below`), Plotly's place halos, the date's
-   * marker colours, Plotly's place labels. */
+   * date's zones and claimed ground among them (under `data.style.below`), the place halos, the date's marker
+   * colours, Plotly's place labels. */
   function posterLayers(day) {
     const base = data.base.layers
       .filter((layer) => layer.type !== "background")
@@ -344,16 +354,12 @@
       spec.paint[k.opacity] = k.shown();
       return Object.assign(spec, { source: k.markers ? data.markers : data.zones[day], markers: k.markers });
     });
-    const { halo, labels, markerOpacity } = data.style;
+    const { labels } = data.style;
     return [
       ...base.slice(0, cut < 0 ? base.length : cut),
       ...dated.filter((layer) => !layer.markers),
       ...(cut < 0 ? [] : base.slice(cut)),
-      {
-        type: "circle",
-        source: data.markers,
-        paint: { "circle-color": "white", "circle-radius": ["+", ["get", "r"], halo], "circle-opacity": markerOpacity },
-      },
+      Object.assign({ source: data.markers }, haloLayer()),
       ...dated.filter((layer) => layer.markers),
       {
         type: "symbol",

@@ -357,13 +357,14 @@ def map_figure(atlas: Atlas, day: date, *, basemap: str = "offline", height: int
 def live_figure(atlas: Atlas, *, basemap: str = "offline") -> go.Figure:
     """The app's map before `assets/map.js` draws a date on it: `map_figure` without what changes by date.
 
-    The view and the attribution as `map_figure` draws them; the place halos and labels; the markers
-    themselves transparent, as hover and click targets (map.js draws their colour for the date shown, and
-    the key, with the legend's entries, beside the map).
+    The view and the attribution as `map_figure` draws them; the place labels; the markers themselves
+    transparent, as hover and click targets (map.js draws their halos and their colour for the date shown
+    under them, where Plotly moving its own layers back on top after a plot cannot put a halo over a colour,
+    and the key, with the legend's entries, beside the map).
     """
-    halo, markers = place_traces(atlas, atlas.dates[-1])
+    _, markers = place_traces(atlas, atlas.dates[-1])
     markers.update(marker_opacity=0, hoverinfo="none", hovertext=None, hovertemplate=None)
-    fig = _figure(atlas, [halo, markers], [_attribution_annotation(atlas)], basemap, None)
+    fig = _figure(atlas, [markers], [_attribution_annotation(atlas)], basemap, None)
     fig.update_layout(showlegend=False)
     if basemap == "offline":
         # Only the sea: the base layers come with `browser_data` (`base`), so the browser gets them once, for

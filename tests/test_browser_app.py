@@ -42,6 +42,13 @@ BADGE = f"#{ids.PANEL_HOLDER}"
 TIP = ".map-tip"
 
 
+PLOTTED_AGAIN = """() => {
+  window.plottedAgain = false;
+  document.querySelector('#map .js-plotly-plot').on('plotly_afterplot', () => { window.plottedAgain = true; });
+}"""
+LAYER_ORDER = "() => document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map.getLayersOrder()"
+
+
 def panel_title(page: Any) -> str:
     return page.locator(f"#{ids.PANEL} h2").inner_text()
 
@@ -105,11 +112,18 @@ def test_clicking_a_place_marker_opens_its_panel(page: Any, app_url: str) -> Non
     open_map(page, f"{app_url}?date=2024-12-05")
     wait_for_map_date(page, "2024-12-05")
     x, y = project(page, *HAMA)
+    page.evaluate(PLOTTED_AGAIN)
     page.mouse.move(x, y)
     page.mouse.click(x, y)
     wait_for_text(page, f"#{ids.PANEL} h2", "Hama")
     wait_for_text(page, BADGE, "HTS")
     assert "place=hama" in page.evaluate("location.search")
+    # The click makes Plotly plot again and put its trace layers back on top: the marker colours stay above the
+    # white halos (with Plotly drawing the halos, they ended under them: every marker pale).
+    page.wait_for_function("() => window.plottedAgain")
+    order = page.evaluate(LAYER_ORDER)
+    first_plotly = min(i for i, layer in enumerate(order) if layer.startswith("plotly-"))
+    assert order.index("dates-halo") < order.index("date-2024-12-05-markers") < first_plotly
 
 
 def test_the_address_round_trips(page: Any, app_url: str, recorder: Recorder) -> None:
