@@ -15,6 +15,9 @@
 (function () {
   "use strict";
 
+  // Names shared with Python (assets/constants.js, which loads after this file: read when used).
+  const C = () => window.dashboardConstants;
+  const ID = () => C().ids;
   let data = null;
   let loading = null;
 
@@ -58,8 +61,8 @@
 
   /* ------------------------------------------------------------ maps */
 
-  const MAP = "#map .js-plotly-plot";
-  const COMPARE = "#compare-map .js-plotly-plot";
+  const MAP = () => `#${ID().MAP} .js-plotly-plot`;
+  const COMPARE = () => `#${ID().COMPARE_MAP} .js-plotly-plot`;
   // A camera move whose event has an originalEvent is kept by Plotly as the user's view (see map.js).
   const asUser = { originalEvent: { type: "dashboardAnalytics" } };
 
@@ -90,18 +93,18 @@
   }
 
   const EMPTY = { type: "FeatureCollection", features: [] };
-  const CHANGES = "analytics-changes";
-  const HIGHLIGHT = "analytics-highlight";
+  const CHANGES = () => C().layers.changes;
+  const HIGHLIGHT = () => C().layers.highlight;
 
-  /* Stripes in a faction's colour over a light veil, as a MapLibre image; they run "\", across the
-   * claimed-ground hatch map.js draws ("/"). */
+  /* Stripes in a faction's colour over a light veil (the map spec's `changes` style), as a MapLibre image; they
+   * run "\", across the claimed-ground hatch map.js draws ("/"). */
   function hatch(colour) {
-    const size = 8;
+    const { size, stripe, veil } = data.style.hatch;
     const pixels = new Uint8Array(size * size * 4);
     const rgb = [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16));
     for (let y = 0; y < size; y++) {
       for (let x = 0; x < size; x++) {
-        pixels.set((x - y + size) % size < 3 ? [...rgb, 255] : [255, 255, 255, 90], (y * size + x) * 4);
+        pixels.set((x - y + size) % size < stripe ? [...rgb, 255] : veil, (y * size + x) * 4);
       }
     }
     return { width: size, height: size, data: pixels };
@@ -109,31 +112,32 @@
 
   /* Our sources and layers on the main map, under the place markers (added once per map style). */
   function ensureLayers(map) {
-    if (map.getSource(CHANGES)) return;
+    if (map.getSource(CHANGES())) return;
     for (const f of data.factions) {
       if (!map.hasImage(`hatch-${f.id}`)) map.addImage(`hatch-${f.id}`, hatch(f.colour));
     }
-    const colour = ["match", ["get", "holder"], ...data.factions.flatMap((f) => [f.id, f.colour]), "#111111"];
+    const { casing, line, highlight } = data.style;
+    const colour = ["match", ["get", "holder"], ...data.factions.flatMap((f) => [f.id, f.colour]), C().defaultColour];
     // under map.js's place halos and marker colours if they are on the map, else under Plotly's places
-    const places = map.getStyle().layers.find((l) => l.id.includes("places"));
-    const before = map.getLayer("dates-halo") ? "dates-halo" : places && places.id;
-    map.addSource(CHANGES, { type: "geojson", data: EMPTY });
-    map.addSource(HIGHLIGHT, { type: "geojson", data: EMPTY });
+    const places = map.getStyle().layers.find((l) => l.id.startsWith(C().layers.plotlyPrefix));
+    const before = map.getLayer(C().layers.halo) ? C().layers.halo : places && places.id;
+    map.addSource(CHANGES(), { type: "geojson", data: EMPTY });
+    map.addSource(HIGHLIGHT(), { type: "geojson", data: EMPTY });
     const layer = (id, type, source, paint) => map.addLayer({ id, type, source, paint }, before);
-    layer(`${CHANGES}-fill`, "fill", CHANGES, { "fill-pattern": ["concat", "hatch-", ["get", "holder"]] });
-    layer(`${CHANGES}-casing`, "line", CHANGES, { "line-color": "#111111", "line-width": 3.5 });
-    layer(`${CHANGES}-line`, "line", CHANGES, { "line-color": colour, "line-width": 2 });
-    const ring = (color, width) => ({
-      "circle-radius": 16,
+    layer(`${CHANGES()}-fill`, "fill", CHANGES(), { "fill-pattern": ["concat", "hatch-", ["get", "holder"]] });
+    layer(`${CHANGES()}-casing`, "line", CHANGES(), { "line-color": casing.colour, "line-width": casing.width });
+    layer(`${CHANGES()}-line`, "line", CHANGES(), { "line-color": colour, "line-width": line.width });
+    const ring = ({ colour: color, width }) => ({
+      "circle-radius": highlight.radius,
       "circle-opacity": 0,
       "circle-stroke-color": color,
       "circle-stroke-width": width,
     });
-    layer(`${HIGHLIGHT}-halo`, "circle", HIGHLIGHT, ring("#ffffff", 6));
-    layer(HIGHLIGHT, "circle", HIGHLIGHT, ring("#111111", 3));
+    layer(`${HIGHLIGHT()}-halo`, "circle", HIGHLIGHT(), ring(highlight.halo));
+    layer(HIGHLIGHT(), "circle", HIGHLIGHT(), ring(highlight.ring));
   }
 
-  const panel = () => document.getElementById("changes-panel");
+  const panel = () => document.getElementById(ID().CHANGES_PANEL);
 
   let changesToken = 0;
   let shownKey = null;
@@ -141,28 +145,28 @@
     const token = ++changesToken;
     if (key !== shownKey) unpick(); // another pair: its list may not hold the picked place
     shownKey = key;
-    const ready = await mapReady(MAP, () => token !== changesToken);
-    if (!ready || (!key && !ready.map.getSource(CHANGES))) return;
+    const ready = await mapReady(MAP(), () => token !== changesToken);
+    if (!ready || (!key && !ready.map.getSource(CHANGES()))) return;
     ensureLayers(ready.map);
     const entry = key && data.changes[key];
-    ready.map.getSource(CHANGES).setData(entry ? entry.ground : EMPTY);
-    if (!panel().dataset.highlight) ready.map.getSource(HIGHLIGHT).setData(EMPTY);
+    ready.map.getSource(CHANGES()).setData(entry ? entry.ground : EMPTY);
+    if (!panel().dataset.highlight) ready.map.getSource(HIGHLIGHT()).setData(EMPTY);
     await drawn(ready.map);
     if (token === changesToken) panel().dataset.drawn = key || "";
   }
 
   function unpick() {
     delete panel().dataset.highlight;
-    for (const row of document.querySelectorAll("#changes-list li.picked")) row.classList.remove("picked");
+    for (const row of document.querySelectorAll(`#${ID().CHANGES_LIST} li.picked`)) row.classList.remove("picked");
   }
 
   async function highlight(place) {
-    const ready = await mapReady(MAP, () => false);
+    const ready = await mapReady(MAP(), () => false);
     const [, , lon, lat] = data.places[place];
     ensureLayers(ready.map);
-    ready.map.getSource(HIGHLIGHT).setData({ type: "Point", coordinates: [lon, lat] });
+    ready.map.getSource(HIGHLIGHT()).setData({ type: "Point", coordinates: [lon, lat] });
     ready.map.jumpTo({ center: [lon, lat], zoom: Math.max(ready.map.getZoom(), 8) }, asUser);
-    for (const row of document.querySelectorAll("#changes-list li[data-place]")) {
+    for (const row of document.querySelectorAll(`#${ID().CHANGES_LIST} li[data-place]`)) {
       row.classList.toggle("picked", row.dataset.place === place);
     }
     await drawn(ready.map);
@@ -170,7 +174,7 @@
   }
 
   document.addEventListener("click", (event) => {
-    const button = event.target.closest("#changes-list button[data-place]");
+    const button = event.target.closest(`#${ID().CHANGES_LIST} button[data-place]`);
     if (button && data) highlight(button.dataset.place);
   });
 
@@ -196,13 +200,13 @@
   async function drawCompare(other) {
     const token = ++compareToken;
     const stale = () => token !== compareToken;
-    const [main, second] = [await mapReady(MAP, stale), await mapReady(COMPARE, stale)];
+    const [main, second] = [await mapReady(MAP(), stale), await mapReady(COMPARE(), stale)];
     if (!main || !second) return;
     const url = data.downloads.zones.replace("{date}", data.dates[other]);
     if (second.gd.data[0].geojson !== url) await window.Plotly.restyle(second.gd, { geojson: [url] }, [0]);
     link(main.map, second.map);
     await drawn(second.map);
-    if (!stale()) document.getElementById("compare").dataset.compareDate = data.dates[other];
+    if (!stale()) document.getElementById(ID().COMPARE).dataset.compareDate = data.dates[other];
   }
 
   /* ------------------------------------------------------------ tables */
@@ -279,13 +283,13 @@
       .assign(["layout", "shapes", 0, "x1"], iso)
       .assign(["layout", "shapes", 0, "label", "text"], shortDate(iso))
       .build();
-    set("area-chart", { figure: mark });
-    set("population-chart", { figure: mark });
-    set("governorate-title", { children: `By governorate, ${data.labels[index]}` });
-    set("governorate-table", { children: governorateTable(index) });
-    set("download-day-label", { children: `On ${data.labels[index]}` });
+    set(ID().AREA_CHART, { figure: mark });
+    set(ID().POPULATION_CHART, { figure: mark });
+    set(ID().GOVERNORATE_TITLE, { children: `By governorate, ${data.labels[index]}` });
+    set(ID().GOVERNORATE_TABLE, { children: governorateTable(index) });
+    set(ID().DOWNLOAD_DAY_LABEL, { children: `On ${data.labels[index]}` });
     for (const [kind, template] of Object.entries(data.downloads)) {
-      set(`download-day-${kind}`, { href: template.replace("{date}", iso) });
+      set(`${ID().DOWNLOAD_DAY}-${kind}`, { href: template.replace("{date}", iso) });
     }
   }
 
@@ -333,7 +337,7 @@
 
     pickDate(areaClick, populationClick) {
       const trigger = window.dash_clientside.callback_context.triggered_id;
-      const click = trigger === "area-chart" ? areaClick : populationClick;
+      const click = trigger === ID().AREA_CHART ? areaClick : populationClick;
       const point = click && click.points && click.points[0];
       const index = point && point.customdata && point.customdata[0];
       return Number.isInteger(index) ? index : noUpdate();

@@ -9,11 +9,14 @@
 (function () {
   "use strict";
 
+  const C = window.dashboardConstants; // names shared with Python (assets/constants.js)
+  const ID = C.ids;
+
   /* The app's address keeps the "changes since" view too (`since`); /embed draws no changes, so its address does not. */
   function shareLinks(index, place, mode, since, data) {
     const noUpdate = window.dash_clientside.no_update;
     if (!data || !Number.isInteger(index) || index < 0 || index >= data.dates.length) {
-      return [noUpdate, noUpdate, ...["png", "svg", "pdf", "gif", "html"].map(() => noUpdate)];
+      return [noUpdate, noUpdate, ...C.downloads.formats.map(() => noUpdate)];
     }
     const params = new URLSearchParams({ date: data.dates[index] });
     if (place) params.set("place", place);
@@ -28,7 +31,7 @@
       `<script>window.addEventListener("message",function(e){var h=e.data&&e.data["${data.message}"];` +
       `if(!h)return;document.querySelectorAll("iframe").forEach(function(f){` +
       `if(f.contentWindow===e.source)f.style.height=h+"px";});});</script>`;
-    const downloads = ["png", "svg", "pdf", "gif", "html"].map((fmt) => `/export/${fmt}?${params}`);
+    const downloads = C.downloads.formats.map((fmt) => `${C.downloads.export}${fmt}?${params}`);
     const view = new URLSearchParams(params);
     if (mode === "day" || mode === "first") view.set("since", mode);
     else if (mode === "date" && data.dates.includes(since)) view.set("since", since);
@@ -41,10 +44,10 @@
 
   if (!document.body || !document.body.hasAttribute("data-embed")) return;
 
-  const data = JSON.parse(document.getElementById("embed-data").textContent);
-  const gd = document.getElementById("map");
-  const alt = document.getElementById("alt");
-  const badge = document.getElementById("holder");
+  const data = JSON.parse(document.getElementById(ID.EMBED_DATA).textContent);
+  const gd = document.getElementById(ID.MAP);
+  const alt = document.getElementById(ID.EMBED_ALT);
+  const badge = document.getElementById(ID.EMBED_HOLDER);
 
   function postHeight() {
     if (window.parent !== window) {
@@ -81,7 +84,7 @@
       gd.on("plotly_animated", shown);
       shown();
       if (data.play) {
-        Plotly.animate(gd, null, { mode: "immediate", frame: { duration: 900, redraw: true }, transition: { duration: 0 } });
+        Plotly.animate(gd, null, { mode: "immediate", frame: { duration: C.frameMs, redraw: true }, transition: { duration: 0 } });
       }
     });
   new ResizeObserver(postHeight).observe(document.body);

@@ -11,8 +11,11 @@
  * data-map-date=<date> after MapLibre has drawn it ('idle'): tests and the benchmark wait on that.
  * Until then the date asked for is drawn as a poster (assets/poster.js) from the same data, in the same view.
  *
- * Layer ids: date-<YYYY-MM-DD>-<kind> (KINDS below); a date's layers are drawn when their opacity is
- * above 0. tests/browser_support.py and bench/harness.js read what is drawn that way.
+ * Every layer, its id, source, paint and place in the order come from the map spec (browser_data's
+ * `layers`: dashboard/render/spec.py); this file adds them as given and knows no colour or layer of its own.
+ * Layer ids: date-<YYYY-MM-DD>-<layer>; a date's layers are drawn when their opacity is above 0.
+ * tests/browser_support.py and bench/harness.js read what is drawn that way. Names shared with Python come
+ * from assets/constants.js (generated from dashboard/ids.py and the spec).
  *
  * Plotly internals read here (plotly.js 4.1): gd._fullLayout.map._subplot.map (the MapLibre map),
  * trace._glTrace (set once a trace is on the map), gd._resolveResize (a resize in flight) and the prefix of
@@ -21,6 +24,9 @@
 (function () {
   "use strict";
 
+  const C = window.dashboardConstants;
+  const ID = C.ids;
+  const plot = () => document.querySelector(`#${ID.MAP} .js-plotly-plot`);
   let data = null;
   let loading = null;
 
@@ -48,7 +54,7 @@
     if (!styled) {
       styled = new Promise((resolve) => {
         const check = () => {
-          const gd = document.querySelector("#map .js-plotly-plot");
+          const gd = plot();
           const map = mapOf(gd);
           if (map && map.isStyleLoaded() && gd._fullData.every((trace) => trace._glTrace)) {
             fit(map);
@@ -70,7 +76,7 @@
         () =>
           new Promise((resolve) => {
             const check = () => {
-              const gd = document.querySelector("#map .js-plotly-plot");
+              const gd = plot();
               const map = mapOf(gd);
               if (!gd.classList.contains("dash-graph--pending") && !gd._resolveResize) {
                 gd.on("plotly_afterplot", redraw);
@@ -91,7 +97,7 @@
 
   /* The room left around the country when the view is fitted: the key is on the left. */
   function padding() {
-    const key = document.getElementById("map-key");
+    const key = document.getElementById(ID.MAP_KEY);
     return { top: 56, bottom: 16, right: 16, left: 24 + (key ? key.getBoundingClientRect().width : 0) };
   }
 
@@ -105,64 +111,29 @@
 
   /* ------------------------------------------------------------ every date's layers */
 
-  const FOCUS_ZOOM = 7; // the least zoom a jump to a place goes to
-  const MARKERS = "dates-markers"; // the place markers, with each date's holder as h<i>
-  const HATCH = "claimed-hatch";
-  const HALO = "dates-halo"; // a white halo under each place's marker, so it stands out on its zone's colour
+  const MARKERS = C.layers.markersSource; // the place markers, with each date's holder as holderKeys[i]
   const NO_FADE = { duration: 0, delay: 0 };
 
-  const sourceId = (day) => `date-${data.dates[day]}`; // that date's zones and claimed ground
-  const layerId = (day, kind) => `date-${data.dates[day]}-${kind}`;
-  const byFaction = (key) => ["match", ["get", key], ...data.order.flatMap((f) => [f, data.factions[f].colour]), "#000"];
-  const isKind = (kind) => ["==", ["get", "kind"], kind];
+  /* Date `day`'s layers (the spec's, with their ids on this map), and one of them by its spec id. */
+  const datedLayers = (day) => data.layers.dated[day];
+  const layerId = (day, name) => datedLayers(day).find((layer) => layer.layer === name).id;
+  const sourceId = (day) => datedLayers(day).find((layer) => layer.source !== MARKERS).source;
+  const styleLayer = (layer) => {
+    const out = { id: layer.id, type: layer.type, source: layer.source, paint: Object.assign({}, layer.paint) };
+    if (layer.filter) out.filter = layer.filter;
+    if (Object.keys(layer.layout).length) out.layout = layer.layout;
+    return out;
+  };
 
-  /* Per date, what draws it: its layer kind, the opacity property that shows it, and that opacity when shown. */
-  const KINDS = [
-    {
-      kind: "zones",
-      opacity: "fill-opacity",
-      shown: () => data.style.zoneOpacity,
-      layer: () => ({ type: "fill", filter: isKind("zone"), paint: { "fill-color": byFaction("faction") } }),
-    },
-    {
-      kind: "borders",
-      opacity: "line-opacity",
-      shown: () => data.style.zoneOpacity,
-      layer: () => ({
-        type: "line",
-        filter: isKind("zone"),
-        paint: { "line-color": byFaction("faction"), "line-width": 1 },
-      }),
-    },
-    {
-      kind: "claimed",
-      opacity: "fill-opacity",
-      shown: () => 1,
-      layer: () => ({ type: "fill", filter: isKind("claimed"), paint: { "fill-pattern": HATCH } }),
-    },
-    {
-      kind: "claimed-outline",
-      opacity: "line-opacity",
-      shown: () => 0.8,
-      layer: () => ({
-        type: "line",
-        filter: isKind("claimed"),
-        paint: { "line-color": "#333333", "line-width": 1, "line-dasharray": [2, 2] },
-      }),
-    },
-    {
-      kind: "markers",
-      opacity: "circle-opacity",
-      shown: () => data.style.markerOpacity,
-      markers: true,
-      layer: (day) => ({ type: "circle", paint: { "circle-color": byFaction(`h${day}`), "circle-radius": ["get", "r"] } }),
-    },
-  ];
-
-  /* The claimed ground's hatching (assets/poster.js draws it), as MapLibre's addImage takes an image. */
-  function hatchImage() {
+  /* The spec's patterns (the claimed ground's hatching, drawn by assets/poster.js), as addImage takes them. */
+  function images() {
     const ratio = Math.max(1, Math.round(window.devicePixelRatio || 1));
-    return { image: window.dashboardPoster.hatch(ratio), pixelRatio: ratio };
+    return Object.fromEntries(
+      Object.entries(data.images).map(([name, hatch]) => [
+        name,
+        { image: window.dashboardPoster.hatch(hatch, ratio), pixelRatio: ratio },
+      ]),
+    );
   }
 
   /* The MapLibre map our layers are on, and what it has of them. A new map, or a new style on it (were Plotly
@@ -177,13 +148,13 @@
       state = { dates: new Set(), rest: false };
       maps.set(map, state);
       shown = null;
-      if (!map.hasImage(HATCH)) {
-        const { image, pixelRatio } = hatchImage();
-        map.addImage(HATCH, image.getContext("2d").getImageData(0, 0, image.width, image.height), { pixelRatio });
+      for (const [name, { image, pixelRatio }] of Object.entries(images())) {
+        if (map.hasImage(name)) continue;
+        map.addImage(name, image.getContext("2d").getImageData(0, 0, image.width, image.height), { pixelRatio });
       }
       if (data.base) addBase(map);
       map.addSource(MARKERS, { type: "geojson", data: data.markers });
-      map.addLayer(Object.assign({ id: HALO, source: MARKERS }, haloLayer()), firstPlotlyLayer(map));
+      for (const layer of data.layers.once) map.addLayer(styleLayer(layer), firstPlotlyLayer(map));
     }
     if (!listening.has(map)) {
       listening.add(map);
@@ -192,22 +163,13 @@
     return state;
   }
 
-  const firstPlotlyLayer = (map) => map.getLayersOrder().find((id) => id.startsWith("plotly-"));
+  const firstPlotlyLayer = (map) => map.getLayersOrder().find((id) => id.startsWith(C.layers.plotlyPrefix));
 
   /* The offline base map (figures.offline_style; the figure has only its background) under Plotly's layers. */
   function addBase(map) {
     const plotlyLayer = firstPlotlyLayer(map);
     for (const [id, source] of Object.entries(data.base.sources)) if (!map.getSource(id)) map.addSource(id, source);
     for (const layer of data.base.layers) if (!map.getLayer(layer.id)) map.addLayer(layer, plotlyLayer);
-  }
-
-  /* The place halos as figures.place_traces draws them in static figures (data.style.halo: px beyond the marker). */
-  function haloLayer() {
-    const { halo, markerOpacity } = data.style;
-    return {
-      type: "circle",
-      paint: { "circle-color": "white", "circle-radius": ["+", ["get", "r"], halo], "circle-opacity": markerOpacity },
-    };
   }
 
   /* A date's source and layers, transparent. Zones go under the borders and roads (or under Plotly's
@@ -217,14 +179,12 @@
     if (state.dates.has(day)) return;
     state.dates.add(day);
     map.addSource(sourceId(day), { type: "geojson", data: data.zones[day] });
-    const zonesBelow = map.getLayer(data.style.below) ? data.style.below : firstPlotlyLayer(map);
-    const markersBelow = firstPlotlyLayer(map);
-    for (const k of KINDS) {
-      const spec = k.layer(day);
-      spec.paint[k.opacity] = 0;
-      spec.paint[`${k.opacity}-transition`] = NO_FADE;
-      const layer = Object.assign({ id: layerId(day, k.kind), source: k.markers ? MARKERS : sourceId(day) }, spec);
-      map.addLayer(layer, k.markers ? markersBelow : zonesBelow);
+    const below = { zones: map.getLayer(data.below) ? data.below : firstPlotlyLayer(map), places: firstPlotlyLayer(map) };
+    for (const layer of datedLayers(day)) {
+      const added = styleLayer(layer);
+      added.paint[layer.opacity] = 0;
+      added.paint[`${layer.opacity}-transition`] = NO_FADE;
+      map.addLayer(added, below[layer.under]);
     }
   }
 
@@ -256,10 +216,8 @@
   let painted = Promise.resolve();
   function switchTo(map, day) {
     painted = new Promise((resolve) => map.once("idle", resolve));
-    for (const k of KINDS) {
-      if (shown !== null) map.setPaintProperty(layerId(shown, k.kind), k.opacity, 0);
-      map.setPaintProperty(layerId(day, k.kind), k.opacity, k.shown());
-    }
+    if (shown !== null) for (const layer of datedLayers(shown)) map.setPaintProperty(layer.id, layer.opacity, 0);
+    for (const layer of datedLayers(day)) map.setPaintProperty(layer.id, layer.opacity, layer.paint[layer.opacity]);
     shown = day;
     writeKey(day);
     tip.refresh(map);
@@ -267,13 +225,13 @@
 
   /* The key beside the map: its date line and each faction's share on date `day`. */
   function writeKey(day) {
-    const key = document.getElementById("map-key");
+    const key = document.getElementById(ID.MAP_KEY);
     if (!key) return;
     key.querySelector(".as-of").textContent = data.asOf[day];
-    data.order.forEach((faction, i) => {
+    for (const [faction, text] of Object.entries(data.legend[day])) {
       const row = key.querySelector(`li[data-faction="${faction}"]`);
-      if (row) row.lastChild.textContent = data.legend[day][i];
-    });
+      if (row) row.lastChild.textContent = text;
+    }
   }
 
   /* ------------------------------------------------------------ hover */
@@ -295,15 +253,13 @@
     },
 
     lines(map, point) {
-      const places = map.queryRenderedFeatures(point, { layers: [layerId(shown, "markers")] });
+      const places = map.queryRenderedFeatures(point, { layers: [layerId(shown, C.layers.markers)] });
       if (places.length) {
         const p = places[0].properties;
-        return [`${p.name} · ${p.ar}`, data.factions[p[`h${shown}`]].label];
+        return [p.title, data.factions[p[data.holderKeys[shown]]].label];
       }
-      const layers = [layerId(shown, "zones"), layerId(shown, "claimed")];
-      const hits = map.queryRenderedFeatures(point, { layers });
-      const zone = hits.find((f) => f.properties.kind === "zone");
-      const claimed = hits.find((f) => f.properties.kind === "claimed");
+      const [zone] = map.queryRenderedFeatures(point, { layers: [layerId(shown, C.layers.zones)] });
+      const [claimed] = map.queryRenderedFeatures(point, { layers: [layerId(shown, C.layers.claimed)] });
       if (!zone) return null;
       const lines = [zone.properties.title, zone.properties.detail];
       if (claimed) lines.push(`${claimed.properties.title} ${claimed.properties.detail}`);
@@ -342,37 +298,22 @@
   /* ------------------------------------------------------------ the first paint */
 
   /* What the map will draw on date `day`, in its order, each layer with its data: the base layers with the
-   * date's zones and claimed ground among them (under `data.style.below`), the place halos, the date's marker
-   * colours, Plotly's place labels. */
+   * spec's layers that go under `data.below` among them, then the spec's place layers (halos, the date's marker
+   * colours, the labels Plotly draws on the live map), each as the spec gives it. */
   function posterLayers(day) {
     const base = data.base.layers
       .filter((layer) => layer.type !== "background")
       .map((layer) => Object.assign({}, layer, { source: data.base.sources[layer.source].data }));
-    const cut = base.findIndex((layer) => layer.id === data.style.below);
-    const dated = KINDS.map((k) => {
-      const spec = k.layer(day);
-      spec.paint[k.opacity] = k.shown();
-      return Object.assign(spec, { source: k.markers ? data.markers : data.zones[day], markers: k.markers });
-    });
-    const { labels } = data.style;
+    const cut = base.findIndex((layer) => layer.id === data.below);
+    const spec = [...datedLayers(day), ...data.layers.once, ...data.layers.figure]
+      .sort((a, b) => data.layers.order.indexOf(a.layer) - data.layers.order.indexOf(b.layer))
+      .map((layer) => Object.assign(styleLayer(layer), { source: layer.source === MARKERS ? data.markers : data.zones[day], under: layer.under }));
+    const under = (where) => spec.filter((layer) => layer.under === where);
     return [
       ...base.slice(0, cut < 0 ? base.length : cut),
-      ...dated.filter((layer) => !layer.markers),
+      ...under(C.under.zones),
       ...(cut < 0 ? [] : base.slice(cut)),
-      Object.assign({ source: data.markers }, haloLayer()),
-      ...dated.filter((layer) => layer.markers),
-      {
-        type: "symbol",
-        source: data.markers,
-        filter: ["get", "label"],
-        layout: {
-          "text-field": ["get", "name"],
-          "text-font": labels.font,
-          "text-size": labels.size,
-          "text-offset": labels.offset,
-        },
-        paint: { "text-color": labels.colour },
-      },
+      ...under(C.under.places),
     ];
   }
 
@@ -381,18 +322,17 @@
   let focus = null; // the place the view jumps to
   let posterDrawn = null; // the date and focus the poster shows
   function drawPoster(day) {
-    const mapEl = document.getElementById("map");
+    const mapEl = document.getElementById(ID.MAP);
     if (!data.base || !data.bounds || !mapEl || mapEl.dataset.mapDate) return;
     if (posterDrawn && posterDrawn.day === day && posterDrawn.focus === focus) return;
     posterDrawn = { day, focus };
-    const background = data.base.layers.find((layer) => layer.type === "background");
-    window.dashboardPoster.show("map", {
-      background: background ? background.paint["background-color"] : "#ffffff",
+    window.dashboardPoster.show(ID.MAP, {
+      background: data.background,
       layers: posterLayers(day),
       bounds: data.bounds,
       padding,
-      focus: focus && { center: [focus.lon, focus.lat], zoom: FOCUS_ZOOM },
-      images: { [HATCH]: hatchImage() },
+      focus: focus && { center: [focus.lon, focus.lat], zoom: data.focusZoom },
+      images: images(),
       date: data.dates[day],
     });
     writeKey(day);
@@ -406,17 +346,17 @@
   function openingIndex() {
     const asked = new URLSearchParams(window.location.search).get("date");
     if (asked !== null) return data.dates.includes(asked) ? data.dates.indexOf(asked) : null;
-    const label = document.getElementById("date-label");
+    const label = document.getElementById(ID.DATE_LABEL);
     const index = label ? data.labels.indexOf(label.textContent) : -1;
     return index >= 0 ? index : null;
   }
 
-  const preload = document.getElementById("map-data");
+  const preload = document.getElementById(ID.MAP_DATA);
   if (preload) {
     load(preload.href).then(() => {
       const early = new MutationObserver(drawOpening);
       function drawOpening() {
-        if (!document.getElementById("map") || !document.getElementById("date-label")) return;
+        if (!document.getElementById(ID.MAP) || !document.getElementById(ID.DATE_LABEL)) return;
         early.disconnect();
         const index = openingIndex();
         if (index === null || wanted !== null) return;
@@ -438,7 +378,7 @@
     drawPoster(day);
     graph(); // fits the view again once the graph has settled, if its size changed
     await styledMap();
-    const map = mapOf(document.querySelector("#map .js-plotly-plot"));
+    const map = mapOf(plot());
     addDate(map, day);
     await loaded(map, [sourceId(day), MARKERS]);
     if (wanted !== day) return;
@@ -447,7 +387,7 @@
     addTheRest(map, day);
     offerSearch();
     if (day !== shown) return;
-    document.getElementById("map").dataset.mapDate = data.dates[day];
+    document.getElementById(ID.MAP).dataset.mapDate = data.dates[day];
     window.dashboardPoster.remove();
   }
 
@@ -457,12 +397,12 @@
   function offerSearch() {
     if (searchable) return;
     searchable = true;
-    window.dash_clientside.set_props("place-search", { options: data.search });
+    window.dash_clientside.set_props(ID.SEARCH, { options: data.search });
   }
 
   /* After a plot that left the map without our layers (a new map or style), draw the date again. */
   function redraw() {
-    const map = mapOf(document.querySelector("#map .js-plotly-plot"));
+    const map = mapOf(plot());
     if (wanted !== null && map && !map.getSource(MARKERS)) show(wanted);
   }
 
@@ -507,13 +447,13 @@
       focus = where;
       if (posterDrawn) drawPoster(wanted ?? posterDrawn.day);
       const map = mapOf(await graph());
-      map.jumpTo({ center: [where.lon, where.lat], zoom: Math.max(map.getZoom(), FOCUS_ZOOM) }, asUser);
+      map.jumpTo({ center: [where.lon, where.lat], zoom: Math.max(map.getZoom(), data.focusZoom) }, asUser);
     },
 
     step(prev, next, tick, value, max) {
       const trigger = window.dash_clientside.callback_context.triggered_id;
-      if (trigger === "step-prev") return [Math.max(0, value - 1), noUpdate(), noUpdate()];
-      if (trigger === "step-next") return [Math.min(max, value + 1), noUpdate(), noUpdate()];
+      if (trigger === ID.PREV) return [Math.max(0, value - 1), noUpdate(), noUpdate()];
+      if (trigger === ID.NEXT) return [Math.min(max, value + 1), noUpdate(), noUpdate()];
       if (value >= max) return [max, true, "▶ Play"];
       return [value + 1, noUpdate(), noUpdate()];
     },
@@ -536,7 +476,7 @@
   new MutationObserver((records) => {
     for (const record of records) {
       const index = Number(record.target.getAttribute("aria-valuenow"));
-      if (record.target.closest("#date-slider") && validIndex(index)) show(index);
+      if (record.target.closest(`#${ID.SLIDER}`) && validIndex(index)) show(index);
     }
   }).observe(document.documentElement, { subtree: true, attributes: true, attributeFilter: ["aria-valuenow"] });
 
@@ -547,7 +487,7 @@
   document.addEventListener(
     "keydown",
     (event) => {
-      const handle = event.target.closest && event.target.closest("#date-slider [role=slider]");
+      const handle = event.target.closest && event.target.closest(`#${ID.SLIDER} [role=slider]`);
       const delta = { ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1 }[event.key];
       if (!handle || !delta || !data || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
       event.preventDefault();
@@ -560,7 +500,7 @@
       afterFrame(() => {
         if (pendingIndex !== to) return; // a later key press hands its own value over
         pendingIndex = null;
-        window.dash_clientside.set_props("date-slider", { value: to });
+        window.dash_clientside.set_props(ID.SLIDER, { value: to });
       });
     },
     true,
@@ -571,7 +511,7 @@
     const target = event.target;
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     if (target.closest("input, textarea, select, [role=slider], [role=combobox], .dash-dropdown")) return;
-    const button = { ArrowLeft: "step-prev", ArrowRight: "step-next", " ": "play" }[event.key];
+    const button = { ArrowLeft: ID.PREV, ArrowRight: ID.NEXT, " ": ID.PLAY }[event.key];
     if (!button || (event.key === " " && target.closest("button"))) return;
     event.preventDefault();
     document.getElementById(button).click();

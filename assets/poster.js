@@ -11,6 +11,8 @@
 (function () {
   "use strict";
 
+  const NO_COLOUR = window.dashboardConstants.defaultColour; // MapLibre's colour where a style gives none
+
   /* MapLibre's world coordinates (Web Mercator, 0..1 from the antimeridian and from the north). */
   function mercator(lon, lat) {
     const y = 180 - (180 / Math.PI) * Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360));
@@ -111,7 +113,7 @@
         ctx.beginPath();
         same.forEach((f) => trace(ctx, project, f.geometry));
         ctx.globalAlpha = opacity;
-        ctx.fillStyle = pattern ? patternOf(ctx, images[pattern]) : colour || "#000";
+        ctx.fillStyle = pattern ? patternOf(ctx, images[pattern]) : colour || NO_COLOUR;
         ctx.fill("evenodd");
         if (outline) stroke(ctx, 1, outline, opacity);
       }
@@ -119,7 +121,7 @@
     line(ctx, project, features, paint) {
       const keys = ["line-color", "line-width", "line-opacity", "line-dasharray"];
       for (const { values, features: same } of groups(features, paint, keys)) {
-        const [colour = "#000", width = 1, opacity = 1, dashes] = values;
+        const [colour = NO_COLOUR, width = 1, opacity = 1, dashes] = values;
         ctx.beginPath();
         same.forEach((f) => trace(ctx, project, f.geometry));
         stroke(ctx, width, colour, opacity, dashes);
@@ -228,24 +230,22 @@
     last = null;
   }
 
-  /* Diagonal stripes, dark and light, on nothing: reads as hatched over any faction's colour (claimed ground). */
-  function hatch(ratio) {
-    const size = 8 * ratio;
+  /* Diagonal stripes on nothing, as the spec's hatch gives them (`size` and `width` in CSS px, each stripe's
+   * colour and its offset as a share of the tile): reads as hatched over any faction's colour (claimed ground). */
+  function hatch({ size: cssSize, width, stripes }, ratio) {
+    const size = cssSize * ratio;
     const tile = document.createElement("canvas");
     tile.width = size;
     tile.height = size;
     const ctx = tile.getContext("2d");
-    ctx.lineWidth = 1.6 * ratio;
-    for (const [colour, offset] of [
-      ["rgba(20,20,20,0.7)", 0],
-      ["rgba(255,255,255,0.8)", size / 2],
-    ]) {
+    ctx.lineWidth = width * ratio;
+    for (const { colour, offset } of stripes) {
       ctx.strokeStyle = colour;
       ctx.beginPath();
       for (const shift of [-size, 0, size]) {
         // a "/" stripe and its copies one tile left and right, so tiles join without a seam
-        ctx.moveTo(shift + offset - size, size);
-        ctx.lineTo(shift + offset + size, -size);
+        ctx.moveTo(shift + offset * size - size, size);
+        ctx.lineTo(shift + offset * size + size, -size);
       }
       ctx.stroke();
     }

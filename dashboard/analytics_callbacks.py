@@ -22,6 +22,7 @@ from flask import Response, abort, request
 
 from dashboard import analytics, analytics_layout, charts, downloads, ids, serving
 from dashboard.model import Atlas
+from dashboard.render import spec as map_spec
 
 log = logging.getLogger(__name__)
 DOWNLOAD_PATH = "/download/{scope}/{kind}.{ext}"
@@ -65,6 +66,7 @@ def _browser_data(atlas: Atlas, numbers: analytics.Analytics) -> dict[str, Any]:
     started = time.perf_counter()
     payload = analytics.browser_data(atlas, numbers)
     payload["downloads"] = {k: download_url(k, "{date}") for k in downloads.KINDS}
+    payload["style"] = map_spec.CHANGES  # how the map draws ground that changed hands
     log.info("analytics: computed and packed in %.1f s", time.perf_counter() - started)
     return payload
 

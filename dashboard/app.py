@@ -7,15 +7,15 @@ from typing import Any
 
 from dash import Dash
 
-from dashboard import analytics_callbacks, embed, figures, layout, security, serving
+from dashboard import analytics_callbacks, embed, figures, ids, layout, security, serving, text
 from dashboard.callbacks import register_callbacks
 from dashboard.config import PROJECT_ROOT, Settings
 from dashboard.load import load_atlas
 from dashboard.model import Atlas
+from dashboard.render import spec as map_spec
 from dashboard.summary import key_dates, search_text
 
 TITLE = "Syria: who controls what, 26 Nov – 10 Dec 2024"
-KEY_PLACES = ("aleppo", "hama", "homs", "damascus")
 
 
 def create_app(settings: Settings, atlas: Atlas | None = None) -> Dash:
@@ -35,7 +35,7 @@ def create_app(settings: Settings, atlas: Atlas | None = None) -> Dash:
     # The address follows the slider (history.replaceState), and Chromium fetches the favicon again after each
     # change: an inline one is no request at all. The map data is fetched while Dash's scripts load, not after
     # (map.js takes its address from this link, to draw the first paint before Dash's callbacks run).
-    preload = f'<link id="map-data" rel="preload" href="{data_url}" as="fetch" crossorigin="anonymous">'
+    preload = f'<link id="{ids.MAP_DATA}" rel="preload" href="{data_url}" as="fetch" crossorigin="anonymous">'
     app.index_string = app.index_string.replace("{%favicon%}", f'<link rel="icon" href="data:,">{preload}')
     index = len(atlas.dates) - 1
     analytics = analytics_callbacks.attach(app, atlas, index, basemap=settings.basemap)
@@ -45,7 +45,7 @@ def create_app(settings: Settings, atlas: Atlas | None = None) -> Dash:
         data_url=data_url,
         marks=slider_marks(atlas),
         index=index,
-        label=figures.long_date(atlas.dates[index]),
+        label=text.long_date(atlas.dates[index]),
         search_options=[],  # map.js gives the search box its options from the map data once the map is drawn
         stage=[map_key(atlas, index), *analytics.stage],
         toolbar=[*analytics.toolbar, embed.share_panel(atlas)],
@@ -60,11 +60,11 @@ def create_app(settings: Settings, atlas: Atlas | None = None) -> Dash:
 
 def slider_marks(atlas: Atlas) -> dict[int, Any]:
     """One labelled mark per day; key dates (a key city first changes hands) carry what happened."""
-    notes = key_dates(atlas, KEY_PLACES)
+    notes = key_dates(atlas, map_spec.KEY_PLACES)
     return {
-        i: {"label": f"{figures.short_date(d)}\n{notes[d]}", "style": {"fontWeight": "700"}}
+        i: {"label": f"{text.short_date(d)}\n{notes[d]}", "style": {"fontWeight": "700"}}
         if d in notes
-        else figures.short_date(d)
+        else text.short_date(d)
         for i, d in enumerate(atlas.dates)
     }
 
@@ -72,8 +72,8 @@ def slider_marks(atlas: Atlas) -> dict[int, Any]:
 def map_key(atlas: Atlas, index: int) -> Any:
     """The key as it reads on the date at `index`; the browser rewrites it on every date step."""
     day = atlas.dates[index]
-    rows = figures.key_rows(atlas, day)
-    return layout.map_key(as_of=figures.as_of_text(day), rows=rows, claimed=figures.CLAIMED_LABEL)
+    spec = map_spec.map_spec(atlas, day)
+    return layout.map_key(as_of=spec["as_of"], rows=figures.key_rows(atlas, day), claimed=spec["legend"]["claimed"])
 
 
 def search_options(atlas: Atlas) -> list[dict[str, str]]:

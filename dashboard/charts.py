@@ -12,12 +12,14 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from dashboard import figures
+from dashboard import text
 from dashboard.analytics import Analytics
 from dashboard.model import Atlas, Faction
+from dashboard.render import spec as map_spec
+from dashboard.render.traces import layer
 
 HEIGHT = 330
-FONT = {"family": figures.LABEL_FONT, "size": 12, "color": "#1d1d1d"}
+FONT = {"family": map_spec.LABEL_FONT, "size": 12, "color": "#1d1d1d"}
 MARK = {"color": "#1d1d1d", "width": 2, "dash": "dot"}
 EMPTY: dict[str, Any] = {"type": "FeatureCollection", "features": []}
 
@@ -33,7 +35,7 @@ def mark(day: date) -> dict[str, Any]:
         "y0": 0,
         "y1": 1,
         "line": MARK,
-        "label": {"text": figures.short_date(day), "textposition": "end", "textangle": 0, "font": {"size": 11}},
+        "label": {"text": text.short_date(day), "textposition": "end", "textangle": 0, "font": {"size": 11}},
     }
 
 
@@ -119,7 +121,7 @@ def population_figure(atlas: Atlas, analytics: Analytics, day: date) -> go.Figur
                     "symmetric": False,
                     "array": [r.unknown_estimate if r else 0 for r in rows],
                     "arrayminus": [0] * len(rows),
-                    "color": figures.translucent(faction.colour, 0.45),
+                    "color": map_spec.translucent(faction.colour, 0.45),
                     "thickness": 1,
                     "width": 3,
                 },
@@ -136,42 +138,43 @@ def population_figure(atlas: Atlas, analytics: Analytics, day: date) -> go.Figur
 
 
 def compare_figure(atlas: Atlas, *, basemap: str = "offline") -> go.Figure:
-    """A second map for side-by-side comparison: every faction's zone in one trace, no places.
+    """A second map for side-by-side comparison: every faction's zone in one trace, no places, coloured and
+    framed as the map spec draws the main map.
 
     It starts empty; the browser points `geojson` at a date's zone file (a URL it fetches once per date).
     """
-    factions = atlas.timeline.factions
-    last = max(len(factions) - 1, 1)
+    spec = map_spec.map_spec(atlas, atlas.dates[-1])
+    entries = spec["legend"]["entries"]
+    last = max(len(entries) - 1, 1)
     offline = basemap == "offline"
-    below = figures.ZONES_BELOW if offline and figures.ZONES_BELOW in atlas.base_layers else ""
     zones = go.Choroplethmap(
         uid="compare-zones",
         geojson=EMPTY,
         featureidkey="properties.faction",
-        locations=[f.id for f in factions],
-        z=list(range(len(factions))),
+        locations=[e["faction"] for e in entries],
+        z=list(range(len(entries))),
         zmin=0,
         zmax=last,
-        colorscale=[[i / last, f.colour] for i, f in enumerate(factions)],
+        colorscale=[[i / last, e["colour"]] for i, e in enumerate(entries)],
         showscale=False,
-        marker={"opacity": figures.ZONE_OPACITY, "line": {"width": 0.8, "color": "#ffffff"}},
-        text=[f.label for f in factions],
+        marker={"opacity": layer(spec, "zones")["paint"]["fill-opacity"], "line": {"width": 0.8, "color": "#ffffff"}},
+        text=[e["label"] for e in entries],
         hovertemplate="%{text}<extra></extra>",
-        below=below,
+        below=map_spec.zones_below(atlas, basemap),
     )
     return go.Figure(
         [zones],
         go.Layout(
             map={
-                "style": figures.offline_style(atlas.base_layers) if offline else basemap,
-                "center": figures.CENTER,
-                "zoom": figures.ZOOM,
+                "style": spec["base"] if offline else basemap,
+                "center": spec["view"]["center"],
+                "zoom": spec["view"]["zoom"],
                 "uirevision": "compare",
             },
             uirevision="compare",
             margin={"l": 0, "r": 0, "t": 0, "b": 0},
-            paper_bgcolor=figures.SEA,
-            font={"family": figures.LABEL_FONT},
+            paper_bgcolor=spec["background"],
+            font={"family": map_spec.LABEL_FONT},
             showlegend=False,
         ),
     )

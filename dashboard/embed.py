@@ -21,8 +21,9 @@ from dash import ClientsideFunction, Dash, Input, Output, State, dcc
 from dash import html as dhtml
 from flask import Response, abort, request
 
-from dashboard import export, figures, ids
+from dashboard import export, ids, text
 from dashboard.model import Atlas
+from dashboard.render import spec as map_spec
 from dashboard.summary import find_place, place_panel
 
 ALLOWED = ("date", "place", "center", "zoom", "bbox", "controls", "legend", "play", "lang")
@@ -39,6 +40,7 @@ MIMETYPES = {
     "html": "text/html; charset=utf-8",
 }
 HEIGHT_MESSAGE = "syria-map-height"
+EXPORT_PREFIX = "/export/"  # /export/<format>: the share panel's downloads
 View = tuple[float, float, float, float]  # west, south, east, north
 
 
@@ -137,14 +139,14 @@ def _view(args: Mapping[str, str], limits: View, notices: list[str]) -> View | N
     lat, lon = _clamp(centre[0], south, north), _clamp(centre[1], west, east)
     if (lat, lon) != tuple(centre):
         notices.append(f"“center” clamped to the map: {lat:g},{lon:g}.")
-    zoom = _numbers(args.get("zoom", str(figures.ZOOM)), 1)
+    zoom = _numbers(args.get("zoom", str(map_spec.ZOOM)), 1)
     if zoom is None:
-        notices.append(f"“zoom” must be a number, not “{args['zoom']}”: using {figures.ZOOM}.")
-        zoom = [figures.ZOOM]
+        notices.append(f"“zoom” must be a number, not “{args['zoom']}”: using {map_spec.ZOOM}.")
+        zoom = [map_spec.ZOOM]
     level = _clamp(zoom[0], *ZOOM_RANGE)
     if level != zoom[0]:
         notices.append(f"“zoom” clamped to {level:g} (from {ZOOM_RANGE[0]:g} to {ZOOM_RANGE[1]:g}).")
-    factor = 2 ** (figures.ZOOM - level) / 2  # the whole map at the app's zoom, halved per level in
+    factor = 2 ** (map_spec.ZOOM - level) / 2  # the whole map at the app's zoom, halved per level in
     half_lon, half_lat = (east - west) * factor, (north - south) * factor
     return lon - half_lon, lat - half_lat, lon + half_lon, lat + half_lat
 
@@ -156,7 +158,7 @@ def _clamp(value: float, low: float, high: float) -> float:
 # ---------------------------------------------------------------- the page
 
 
-def page(atlas: Atlas, query: EmbedQuery, figure: export.Figure, *, script_url: str) -> str:
+def page(atlas: Atlas, query: EmbedQuery, figure: export.Figure, *, script_urls: tuple[str, ...]) -> str:
     """The /embed page around `figure` (`replay_figure` for `query`).
 
     Scripts are files (no inline script, for the CSP); the figure travels as JSON data. Only the text
@@ -185,7 +187,7 @@ def page(atlas: Atlas, query: EmbedQuery, figure: export.Figure, *, script_url: 
 body {{ margin: 0; font: 14px/1.4 "Noto Sans", "DejaVu Sans", sans-serif; color: #1d1d1d; background: #fff; }}
 .notice {{ margin: 0; padding: 6px 10px; background: #fff4d6; border-bottom: 1px solid #e0c36b; }}
 figure {{ margin: 0; }}
-#map {{ width: 100%; aspect-ratio: 4 / 3; min-height: 300px; background: {figures.SEA}; }}
+#map {{ width: 100%; aspect-ratio: 4 / 3; min-height: 300px; background: {map_spec.SEA}; }}
 figcaption {{ padding: 6px 10px; font-size: 13px; color: #333; }}
 .place {{ padding: 6px 10px 10px; border-top: 1px solid #ddd; }}
 .place h2 {{ margin: 4px 0; font-size: 17px; }}
@@ -196,13 +198,13 @@ figcaption {{ padding: 6px 10px; font-size: 13px; color: #333; }}
 <body data-embed>
 {f'<p class="notice" role="status">{e(notice)}</p>' if notice else ""}
 <figure>
-<div id="map" role="img" aria-label="{e(title)}" aria-describedby="alt"></div>
-<figcaption id="alt" dir="{direction}">{e(data["alts"][query.day.isoformat()])}</figcaption>
+<div id="{ids.MAP}" role="img" aria-label="{e(title)}" aria-describedby="{ids.EMBED_ALT}"></div>
+<figcaption id="{ids.EMBED_ALT}" dir="{direction}">{e(data["alts"][query.day.isoformat()])}</figcaption>
 </figure>
 {_place_html(atlas, query)}
-<script type="application/json" id="embed-data">{export.script_json(data)}</script>
+<script type="application/json" id="{ids.EMBED_DATA}">{export.script_json(data)}</script>
 <script src="{PLOTLY_PATH}"></script>
-<script src="{e(script_url)}"></script>
+{"".join(f'<script src="{e(url)}"></script>' for url in script_urls)}
 </body>
 </html>
 """
@@ -217,7 +219,7 @@ def _holders(atlas: Atlas, place: str | None) -> dict[str, dict[str, str]]:
         content = place_panel(atlas, place, day)
         if content is not None:
             f = content.holder
-            out[day.isoformat()] = {"label": f.label, "colour": f.colour, "ink": figures.ink(f.colour)}
+            out[day.isoformat()] = {"label": f.label, "colour": f.colour, "ink": map_spec.ink(f.colour)}
     return out
 
 
@@ -233,8 +235,8 @@ def _place_html(atlas: Atlas, query: EmbedQuery) -> str:
     summary = f"<p>{e(content.summary.text)}</p>" if content.summary else ""
     return f"""<section class="place" aria-label="{e(place.name_en)}">
 <h2>{e(place.name_en)} <span lang="ar" dir="rtl">{e(place.name_ar)}</span></h2>
-<p>Held by <span id="holder" class="badge" style="background:{e(holder.colour)};color:{figures.ink(holder.colour)}">\
-{e(holder.label)}</span></p>
+<p>Held by <span id="{ids.EMBED_HOLDER}" class="badge" \
+style="background:{e(holder.colour)};color:{map_spec.ink(holder.colour)}">{e(holder.label)}</span></p>
 {summary}{f"<ol>{history}</ol>" if history else ""}
 </section>"""
 
@@ -245,7 +247,7 @@ def _place_html(atlas: Atlas, query: EmbedQuery) -> str:
 def register(app: Dash, atlas: Atlas) -> None:
     """/embed, plotly.js for it, /export/<format> downloads (cached), and the share panel's callback."""
     server = app.server
-    script_url = app.get_asset_url("embed.js")
+    script_urls = (app.get_asset_url("constants.js"), app.get_asset_url("embed.js"))  # the names, then the script
 
     @functools.cache
     def replay(lang: str) -> export.Replay:
@@ -254,7 +256,7 @@ def register(app: Dash, atlas: Atlas) -> None:
     @functools.lru_cache(maxsize=32)  # a page is about 1.6 MB
     def embed_page(q: EmbedQuery) -> str:
         figure = replay(q.lang).figure(start=q.day, place=q.place, view=q.view, legend=q.legend, controls=q.controls)
-        return page(atlas, q, figure, script_url=script_url)
+        return page(atlas, q, figure, script_urls=script_urls)
 
     @functools.lru_cache(maxsize=64)
     def made(fmt: str, day: date, place: str | None, lang: str) -> bytes:
@@ -283,7 +285,7 @@ def register(app: Dash, atlas: Atlas) -> None:
 
     server.add_url_rule("/embed", "embed", embed)
     server.add_url_rule(PLOTLY_PATH, "embed_plotly", plotly_js)
-    server.add_url_rule("/export/<fmt>", "export_download", download)
+    server.add_url_rule(f"{EXPORT_PREFIX}<fmt>", "export_download", download)
     app.clientside_callback(
         ClientsideFunction(namespace="dashboardEmbed", function_name="share"),
         Output(ids.SHARE_LINK, "value"),
@@ -301,7 +303,7 @@ def share_panel(atlas: Atlas) -> dhtml.Details:
     """The app's "Embed / share" panel; `assets/embed.js` (dashboardEmbed.share) fills it for the current view."""
     data = {
         "dates": [d.isoformat() for d in atlas.dates],
-        "titles": [f"{export.TEXT['en']['title']} · {figures.long_date(d)}" for d in atlas.dates],
+        "titles": [f"{export.TEXT['en']['title']} · {text.long_date(d)}" for d in atlas.dates],
         "alts": [export.describe(atlas, d) for d in atlas.dates],
         "message": HEIGHT_MESSAGE,
     }

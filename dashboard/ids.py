@@ -45,3 +45,9 @@ SHARE_DATA = "share-data"  # store: dates, titles and text alternatives for the 
 SHARE_LINK = "share-link"
 SHARE_SNIPPET = "share-snippet"
 SHARE_DOWNLOAD = "share-download"  # its links: share-download-<format>
+
+# Elements outside Dash's layout, shared with assets/*.js through assets/constants.js
+MAP_DATA = "map-data"  # the app page's preload link to the map data (app.py)
+EMBED_DATA = "embed-data"  # the /embed page's figure and texts (embed.py, assets/embed.js)
+EMBED_ALT = "alt"  # the /embed page's text alternative
+EMBED_HOLDER = "holder-badge"  # the /embed page's holder badge

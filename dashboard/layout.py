@@ -9,8 +9,8 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.figures import ink
 from dashboard.model import Faction
+from dashboard.render.spec import ink
 from dashboard.summary import PlacePanel
 
 SPEEDS = (("0.5×", 1600), ("1×", 800), ("2×", 400), ("4×", 200))

@@ -169,10 +169,11 @@ def test_every_clientside_function_exists_in_map_js(app) -> None:
         assert re.search(rf"\n    (async )?{name}\(", source), name
 
 
-def test_ids_used_by_map_js_exist() -> None:
+def test_ids_map_js_uses_come_from_the_generated_constants() -> None:
     source = MAP_JS.read_text(encoding="utf-8")
-    used = set(re.findall(r'"#?(step-prev|step-next|play|map-key|map|place-search|date-slider)\b', source))
-    assert used == {ids.PREV, ids.NEXT, ids.PLAY, ids.MAP, ids.MAP_KEY, ids.SEARCH, ids.SLIDER}
+    used = set(re.findall(r"\bID\.([A-Z_]+)", source))
+    assert used == {"PREV", "NEXT", "PLAY", "MAP", "MAP_KEY", "SEARCH", "SLIDER", "DATE_LABEL", "MAP_DATA"}
+    assert all(hasattr(ids, name) for name in used)
 
 
 def test_search_offers_every_place_but_anchors_biggest_first_once_the_map_is_drawn(app, client) -> None:

@@ -8,7 +8,7 @@ import re
 import pytest
 from toy import D, toy_atlas
 
-from dashboard import embed, export
+from dashboard import embed, export, ids
 from dashboard.app import create_app
 from dashboard.config import Settings
 from dashboard.embed import EmbedQuery, parse_query
@@ -83,7 +83,7 @@ def test_embed_page_has_title_text_alternative_place_and_escaped_notices(client)
     assert "<title>Who controls what in Syria · 5 December 2024</title>" in body
     assert "Control of territory in Syria on 5 December 2024 (share of area): " in body
     assert "Ignored unknown parameter “foo”." in body and "<b>x</b>" not in body
-    assert "Hama fell on 5 December" in body and 'id="holder"' in body
+    assert "Hama fell on 5 December" in body and f'id="{ids.EMBED_HOLDER}"' in body
     data = embed_data(body)
     assert data["holders"]["2024-12-05"]["label"] == "HTS-led" and data["holders"]["2024-12-04"]["label"] != "HTS-led"
     assert len(data["figure"]["frames"]) == len(ATLAS.dates) and data["play"] is False

@@ -17,10 +17,11 @@ import pytest
 from click.testing import CliRunner
 from toy import D, toy_atlas
 
-from dashboard import export, figures
+from dashboard import export
 from dashboard.build import write_atomically
 from dashboard.cli import main
 from dashboard.model import Atlas
+from dashboard.render import spec as map_spec
 
 ATLAS = toy_atlas()
 DAY = D("2024-12-05")  # government, HTS and SDF all hold ground
@@ -39,7 +40,7 @@ def kaleido_server() -> Iterator[None]:
 
 
 def holding(atlas: Atlas, day) -> list[str]:
-    return [f"{fid}" for fid, share in figures.shares(atlas, day).items() if share > 0]
+    return [f"{fid}" for fid, share in map_spec.shares(atlas, day).items() if share > 0]
 
 
 def rgb(colour: str) -> tuple[int, int, int]:

@@ -13,6 +13,7 @@ from shapely.geometry import shape
 from toy import DATES, D, square, toy_atlas
 
 from dashboard import figures
+from dashboard.render import spec as map_spec
 
 ATLAS = toy_atlas()
 ZONES = ("government", "hts", "sdf")
@@ -74,7 +75,7 @@ def test_legend_names_carry_each_factions_share_of_the_day() -> None:
 
 def test_shares_sum_to_one() -> None:
     for day in DATES:
-        assert sum(figures.shares(ATLAS, day).values()) == pytest.approx(1.0)
+        assert sum(map_spec.shares(ATLAS, day).values()) == pytest.approx(1.0)
 
 
 def test_place_markers_are_coloured_by_holder_on_the_day_and_skip_anchors() -> None:
@@ -108,7 +109,7 @@ def test_online_basemap_is_a_named_style_with_outlines_as_layers() -> None:
 
 def test_view_attribution_as_of_and_uirevision() -> None:
     fig = figures.map_figure(ATLAS, D("2024-12-05"))
-    assert fig.layout.map.center.lat == figures.CENTER["lat"] and fig.layout.map.zoom == figures.ZOOM
+    assert fig.layout.map.center.lat == map_spec.CENTER["lat"] and fig.layout.map.zoom == map_spec.ZOOM
     assert fig.layout.map.uirevision == fig.layout.uirevision == figures.UIREVISION
     texts = [a.text for a in fig.layout.annotations]
     assert texts[0] == "<b>As of 5 December 2024</b>"
@@ -118,8 +119,10 @@ def test_view_attribution_as_of_and_uirevision() -> None:
 def test_claimed_ground_is_a_light_veil_with_a_dotted_outline_and_a_legend_entry() -> None:
     veil, dots = (t for t in figures.map_figure(CLAIMED, D("2024-12-05")).data if t.legendgroup == "claimed")
     assert dots.name == "Claimed only — one side's claim or inferred" and dots.showlegend and not veil.showlegend
-    assert veil.colorscale[0][1] == "#ffffff" and veil.marker.opacity == figures.CLAIMED_VEIL_OPACITY
-    assert veil.geojson["features"] == [CLAIMED_HAMA] and veil.locations == ("hts",)
+    assert veil.colorscale[0][1] == "#ffffff" and veil.marker.opacity == map_spec.CLAIMED_VEIL["opacity"]
+    (feature,) = veil.geojson["features"]
+    assert feature["geometry"] == CLAIMED_HAMA["geometry"] and veil.locations == ("hts",)
+    assert feature["properties"]["confidence"] == "claimed"  # the data's class, kept for styling and hover
     assert veil.text == ("<b>Claimed only</b><br>by HTS-led: 60 km² (one side's claim or inferred)",)
     assert veil.below == "governorates"  # under the borders, like the zones
     # Dots every 0.025° along the outline (perimeter 1.8°): 72, each on it.
@@ -154,7 +157,7 @@ def test_live_figure_is_map_figure_without_anything_that_changes_by_date() -> No
 
 
 def test_one_source_draws_each_layer_with_the_features_and_paint_it_had() -> None:
-    style = figures.offline_style(ATLAS.base_layers)
+    style = map_spec.offline_style(ATLAS.base_layers)
     merged = figures.one_source(style)
     assert list(merged["sources"]) == ["base"]
     features = merged["sources"]["base"]["data"]["features"]
@@ -187,9 +190,10 @@ def test_browser_data_draws_every_date_as_map_figure_draws_it() -> None:
         assert [f["properties"]["faction"] for f in drawn] == [t.locations[0] for t in held]
         assert [hover(f) for f in drawn] == [t.text[0] for t in held]
         claimed = [f for f in data["zones"][i]["features"] if f["properties"]["kind"] == "claimed"]
-        assert [f["geometry"] for f in claimed] == [f["geometry"] for f in figures.claimed_features(CLAIMED, day)]
+        assert [f["geometry"] for f in claimed] == [f["geometry"] for f in map_spec.claimed_features(CLAIMED, day)]
         assert [hover(f) for f in claimed] == (list(veil.text) if claimed else [])
-        assert data["legend"][i] == [t.name for t in zones]
+        assert list(data["legend"][i].values()) == [t.name for t in zones]
+        assert list(data["legend"][i]) == [t.locations[0] for t in zones]
         assert f"<b>{data['asOf'][i]}</b>" == fig.layout.annotations[0].text
         holders = [data["factions"][f["properties"][f"h{i}"]] for f in markers]
         assert [h["colour"] for h in holders] == list(places.marker.color)
@@ -200,14 +204,38 @@ def test_browser_data_draws_every_date_as_map_figure_draws_it() -> None:
     places, halo = places_trace(fig), next(t for t in fig.data if t.uid == "places-halo")
     sizes = [2 * f["properties"]["r"] for f in markers]
     assert sizes == pytest.approx(list(places.marker.size))
-    assert [size + 2 * data["style"]["halo"] for size in sizes] == pytest.approx(list(halo.marker.size))
-    assert (halo.marker.color, halo.marker.opacity) == ("white", data["style"]["markerOpacity"])
+    (drawn_halo,) = data["layers"]["once"]
+    plus, _, extra = drawn_halo["paint"]["circle-radius"]
+    assert plus == "+" and [size + 2 * extra for size in sizes] == pytest.approx(list(halo.marker.size))
+    assert (halo.marker.color, halo.marker.opacity) == (
+        drawn_halo["paint"]["circle-color"], drawn_halo["paint"]["circle-opacity"]
+    )
     assert [f["properties"]["name"] for f in markers if f["properties"]["label"]] == [t for t in places.text if t]
-    labels = data["style"].pop("labels")
-    assert (labels["font"], labels["size"], labels["colour"]) == (
+    labels = next(layer for layer in data["layers"]["figure"] if layer["layer"] == "labels")
+    assert (labels["layout"]["text-font"], labels["layout"]["text-size"], labels["paint"]["text-color"]) == (
         places.textfont.family, places.textfont.size, places.textfont.color
     )
-    assert data["style"] == {"zoneOpacity": 0.5, "markerOpacity": 0.7, "below": "governorates", "halo": 1.5}
+    assert data["below"] == "governorates"
+
+
+def test_browser_layers_are_the_specs_layers_with_their_ids_on_the_live_map() -> None:
+    """map.js adds these as given: each date's own layers, the marker colour read from that date's holder."""
+    data = json.loads(json.dumps(figures.browser_data(CLAIMED)))
+    spec = map_spec.map_spec(CLAIMED, DATES[3])
+    dated = data["layers"]["dated"][3]
+    assert [layer["id"] for layer in dated] == [
+        f"date-2024-11-29-{kind}" for kind in ("zones", "borders", "claimed", "claimed-outline", "markers")
+    ]
+    assert {layer["source"] for layer in dated} == {"date-2024-11-29", "dates-markers"}
+    by_layer = {layer["id"]: layer for layer in spec["layers"]}
+    for layer in dated:
+        key = data["holderKeys"][3]
+        assert json.dumps(layer["paint"]) == json.dumps(by_layer[layer["layer"]]["paint"]).replace(
+            '["get", "holder"]', f'["get", "{key}"]'
+        )
+    assert [layer["id"] for layer in data["layers"]["once"]] == ["dates-halo"]
+    assert data["images"] == spec["images"]
+    assert data["legend"][3] == {e["faction"]: e["text"] for e in spec["legend"]["entries"]}
 
 
 def hover(feature: dict) -> str:
@@ -238,5 +266,5 @@ def test_key_rows_carry_each_factions_colour_as_the_map_draws_it_and_its_share()
 
 
 def test_ink_is_dark_on_light_colours_and_light_on_dark() -> None:
-    assert figures.ink("#fff600") == "#111111"
-    assert figures.ink("#9d0014") == "#ffffff"
+    assert map_spec.ink("#fff600") == "#111111"
+    assert map_spec.ink("#9d0014") == "#ffffff"

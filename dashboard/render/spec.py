@@ -1,0 +1,453 @@
+"""The map spec: what the map shows on a date, as plain JSON-ready data that every renderer draws as given.
+
+`map_spec(atlas, day, lang=, focus=, since=)` is the one place that knows the map's colours, layers, hatching,
+markers, labels, legend and attribution. Its layers are in MapLibre's style language, so the live map
+(assets/map.js) adds them as they are; the first paint (assets/poster.js) draws the same layers on a canvas;
+`render.traces` turns them into Plotly traces for the static figure, exports and /embed. Factions, colours,
+dates and confidence classes all come from the data: a new faction or colour in factions.csv needs no code.
+
+Pure: imports neither dash nor plotly.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Any, Literal, NotRequired, TypedDict
+
+from dashboard import text
+from dashboard.model import Atlas, Faction, GeoJSON, Place
+from dashboard.summary import key_dates
+from dashboard.timeline import holders_on
+
+ZONE_OPACITY = 0.5
+MARKER_OPACITY = 0.7
+# Villages (1,400+) are left off the map: their dots hid the towns, and a click on a town picked the
+# village next to it. They are found by search, which opens their panel.
+MARKER_KINDS = frozenset({"city", "town", "airbase", "military_site", "hill", "crossing", "district"})
+LABEL_KINDS = frozenset({"city"})
+LABEL_FONT = "Noto Sans, DejaVu Sans, sans-serif"
+LABEL_SIZE = 13
+LABEL_COLOUR = "#1d1d1d"
+HALO_COLOUR = "#ffffff"
+HALO_PX = 3  # the white halo's diameter beyond its marker's
+SEA = "#d4e3ec"
+# Where the zone fills go among the base layers: above land and water, below borders and roads.
+ZONES_BELOW = "governorates"
+CENTER = {"lat": 35.0, "lon": 38.5}
+ZOOM = 5.6
+FOCUS_ZOOM = 7  # the least zoom a jump to a place goes to
+KEY_PLACES = ("aleppo", "hama", "homs", "damascus")
+HATCH = "claimed-hatch"
+# Ground whose latest change is only claimed (or inferred): hatched where the renderer has patterns (MapLibre,
+# canvas); where it has none (Plotly's geo), a light veil with dots along the outline, in the outline's colour.
+CLAIMED_HATCH = {
+    "size": 8,
+    "width": 1.6,
+    "stripes": [{"colour": "rgba(20,20,20,0.7)", "offset": 0.0}, {"colour": "rgba(255,255,255,0.8)", "offset": 0.5}],
+}
+CLAIMED_OUTLINE = "#333333"
+CLAIMED_VEIL = {"colour": "#ffffff", "opacity": 0.45, "dot_deg": 0.025}
+# Ground that changed hands since another date (the analytics overlay): stripes in the new holder's colour.
+CHANGES = {
+    "casing": {"colour": "#111111", "width": 3.5},
+    "line": {"width": 2},
+    "hatch": {"size": 8, "stripe": 3, "veil": [255, 255, 255, 90]},
+    "highlight": {"radius": 16, "halo": {"colour": "#ffffff", "width": 6}, "ring": {"colour": "#111111", "width": 3}},
+}
+NO_COLOUR = "#000000"
+
+Kind = Literal["zone", "claimed"]
+Role = Literal["date", "once", "figure"]
+
+
+class Layer(TypedDict):
+    """A style layer. `role`: "date" layers change with the date (the live map shows a date by setting their
+    `opacity` property from 0 to its value in `paint`), "once" layers are the same on every date, "figure"
+    layers are drawn by the live figure itself (the place labels) and by the poster from here.
+    `under`: "zones" (under the base layer `below`) or "places" (under the place markers' hover targets)."""
+
+    id: str
+    type: Literal["fill", "line", "circle", "symbol"]
+    source: Literal["zones", "markers"]
+    paint: dict[str, Any]
+    layout: NotRequired[dict[str, Any]]
+    filter: NotRequired[list[Any]]
+    opacity: str
+    role: Role
+    under: Literal["zones", "places"]
+
+
+class LegendEntry(TypedDict):
+    faction: str
+    label: str
+    colour: str
+    swatch: str  # the colour as the map draws it (at the zones' opacity), CSS rgba()
+    ink: str  # text colour that reads on `colour`
+    area_km2: float
+    share: float  # of the mapped area
+    claimed_km2: float  # of its ground, the part whose latest change is only claimed
+    text: str  # the entry as written: label · share
+    hover: list[str]  # the lines shown on hovering its zone
+
+
+class Legend(TypedDict):
+    title: str
+    entries: list[LegendEntry]
+    claimed: str  # the claimed-ground entry
+
+
+class Focus(TypedDict):
+    id: str
+    name: str
+    lon: float
+    lat: float
+    zoom: float
+
+
+class View(TypedDict):
+    bounds: list[list[float]] | None  # [[west, south], [east, north]] of the country
+    center: dict[str, float]
+    zoom: float
+
+
+class MapSpec(TypedDict):
+    date: str
+    base: dict[str, Any]  # the offline base map as a MapLibre style (sources inline)
+    lang: str
+    title: str
+    as_of: str
+    background: str
+    below: str
+    layers: list[Layer]
+    images: dict[str, Any]  # patterns by name (the claimed-ground hatch)
+    zones: GeoJSON  # the date's zones and claimed ground: kind, faction, confidence, area_km2, title, detail
+    markers: GeoJSON  # the shown places: id, r, name, ar, label, text, holder, hover
+    legend: Legend
+    claimed_style: dict[str, Any]
+    changes_style: dict[str, Any]
+    attribution: list[str]
+    view: View
+    focus: Focus | None
+    since: str | None
+    key_dates: dict[str, str]
+
+
+# ---------------------------------------------------------------- helpers every renderer may use
+
+
+def ink(colour: str) -> str:
+    """Black or white, whichever reads better on `colour` (#rrggbb)."""
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#111111" if 0.299 * r + 0.587 * g + 0.114 * b > 150 else "#ffffff"
+
+
+def translucent(colour: str, alpha: float) -> str:
+    """#rrggbb at `alpha`, as CSS rgba()."""
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def zone_features(atlas: Atlas, day: date) -> dict[str, GeoJSON]:
+    """The zone feature of each faction holding ground on `day`, keyed by faction id."""
+    return {f["properties"]["faction"]: f for f in atlas.zones[day]["features"]}
+
+
+def claimed_features(atlas: Atlas, day: date) -> list[GeoJSON]:
+    """Per faction, the ground whose latest change of hands on or before `day` is only claimed."""
+    claimed = atlas.claimed.get(day)
+    return list(claimed["features"]) if claimed else []
+
+
+def shares(atlas: Atlas, day: date) -> dict[str, float]:
+    """Each faction's share of the mapped area on `day` (0 for a faction holding nothing)."""
+    areas = {fid: f["properties"]["area_km2"] for fid, f in zone_features(atlas, day).items()}
+    total = sum(areas.values()) or 1.0
+    return {fid: areas.get(fid, 0.0) / total for fid in atlas.timeline.faction_ids}
+
+
+def shown_places(atlas: Atlas) -> tuple[Place, ...]:
+    return tuple(p for p in atlas.timeline.places if p.kind in MARKER_KINDS)
+
+
+def marker_size(place: Place) -> float:
+    """A place marker's diameter in px, from its population."""
+    if place.population is None:
+        return 7.0
+    return min(22.0, 6.0 + 2.2 * math.log10(max(place.population, 1000) / 1000) ** 1.6)
+
+
+def bounds(layer: GeoJSON | None) -> list[list[float]] | None:
+    """[[west, south], [east, north]] of a layer's coordinates."""
+    if layer is None:
+        return None
+    points = [pt for f in layer["features"] for pt in _points(f["geometry"]["coordinates"])]
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    return [[min(lons), min(lats)], [max(lons), max(lats)]]
+
+
+def _points(coordinates: Any) -> list[Any]:
+    if isinstance(coordinates[0], (int, float)):
+        return [coordinates]
+    return [pt for part in coordinates for pt in _points(part)]
+
+
+def faction_label(faction: Faction, lang: str) -> str:
+    return faction.label_ar if lang == "ar" else faction.label
+
+
+def by_faction(atlas: Atlas, key: str) -> list[Any]:
+    """A style expression: the colour of the faction whose id is the feature's property `key`."""
+    return ["match", ["get", key], *[v for f in atlas.timeline.factions for v in (f.id, f.colour)], NO_COLOUR]
+
+
+def zone_hover(faction: Faction, area_km2: float, share: float) -> tuple[str, str]:
+    """The two lines shown on hovering a faction's zone."""
+    return faction.label, f"{text.km2(area_km2)} ({text.percent(share)})"
+
+
+def claimed_hover(faction: Faction, area_km2: float) -> tuple[str, str]:
+    """The two lines shown on hovering ground whose latest change is only claimed."""
+    return text.TEXT["en"]["claimed_title"], f"by {faction.label}: {text.km2(area_km2)} (one side's claim or inferred)"
+
+
+# ---------------------------------------------------------------- the base map
+
+
+def offline_style(base_layers: dict[str, GeoJSON]) -> dict[str, Any]:
+    """A MapLibre style with every source inline: no tiles, sprites or glyph URLs.
+
+    Without a `glyphs` URL MapLibre draws label glyphs locally from the browser's fonts.
+    """
+    sources = {name: {"type": "geojson", "data": data} for name, data in base_layers.items()}
+
+    def layer(source: str, kind: str, paint: dict[str, Any], layer_id: str | None = None) -> dict[str, Any]:
+        return {"id": layer_id or source, "type": kind, "source": source, "paint": paint}
+
+    layers = [
+        {"id": "background", "type": "background", "paint": {"background-color": SEA}},
+        layer("neighbours", "fill", {"fill-color": "#ecebe6", "fill-outline-color": "#b9b6ad"}),
+        layer("country", "fill", {"fill-color": "#fbfaf6"}, "country-fill"),
+        layer("disputed", "fill", {"fill-color": "#8c8c8c", "fill-opacity": 0.15}),
+        layer("lakes", "fill", {"fill-color": "#a8cbe0"}),
+        layer("rivers", "line", {"line-color": "#79aacb", "line-width": 1.4}),
+        layer("rivers_gshhg", "line", {"line-color": "#79aacb", "line-width": 0.8}),
+        layer("governorates", "line", {"line-color": "#6f6f6f", "line-width": 0.7, "line-dasharray": [3, 2]}),
+        layer("highways", "line", {"line-color": "#9a5b2e", "line-width": 1.3, "line-opacity": 0.75}),
+        layer(
+            "disputed", "line", {"line-color": "#555555", "line-width": 1, "line-dasharray": [1, 1]}, "disputed-line"
+        ),
+        layer("country", "line", {"line-color": "#2b2b2b", "line-width": 1.6}, "country-line"),
+    ]
+    drawn = [ly for ly in layers if ly["type"] == "background" or ly["source"] in sources]
+    # No fades: a paint change (a date step in map.js) is drawn in one frame, and MapLibre stops there instead
+    # of redrawing for 300 ms while every paint property of the changed layers "transitions" to its own value.
+    no_fade = {"duration": 0, "delay": 0}
+    return {"version": 8, "name": "offline", "sources": sources, "layers": drawn, "transition": no_fade}
+
+
+def online_outlines(base_layers: dict[str, GeoJSON]) -> list[tuple[GeoJSON, str, float]]:
+    """Over a remote basemap, only the outlines the basemap lacks: (layer, colour, width)."""
+    return [
+        (base_layers[name], colour, width)
+        for name, colour, width in (("governorates", "#6f6f6f", 0.7), ("country", "#2b2b2b", 1.6))
+        if name in base_layers
+    ]
+
+
+def zones_below(atlas: Atlas, basemap: str = "offline") -> str:
+    """The base layer the zones go under: borders and roads stay on top of them on the offline map."""
+    return ZONES_BELOW if basemap == "offline" and ZONES_BELOW in atlas.base_layers else ""
+
+
+# ---------------------------------------------------------------- the spec
+
+
+def layers(atlas: Atlas, markers: list[Place]) -> list[Layer]:
+    """The map's own layers, bottom to top: zones, their borders, claimed ground and its outline (under the base
+    map's borders and roads), the place halos, the marker colours and the place labels."""
+    is_kind = lambda kind: ["==", ["get", "kind"], kind]  # noqa: E731
+    sizes = [marker_size(p) for p in markers]
+    mean = sum(sizes) / max(len(sizes), 1)
+    # Labels as Plotly has MapLibre draw them (textposition "top right": anchored bottom-left, offset in ems by
+    # the mean marker size, as plotly.js's convertTextOpts does).
+    offset = [0.5 + mean / 100, -(1.5 + mean / 100)]
+    return [
+        {
+            "id": "zones", "type": "fill", "source": "zones", "filter": is_kind("zone"),
+            "paint": {"fill-color": by_faction(atlas, "faction"), "fill-opacity": ZONE_OPACITY},
+            "opacity": "fill-opacity", "role": "date", "under": "zones",
+        },
+        {
+            "id": "borders", "type": "line", "source": "zones", "filter": is_kind("zone"),
+            "paint": {"line-color": by_faction(atlas, "faction"), "line-width": 1, "line-opacity": ZONE_OPACITY},
+            "opacity": "line-opacity", "role": "date", "under": "zones",
+        },
+        {
+            "id": "claimed", "type": "fill", "source": "zones", "filter": is_kind("claimed"),
+            "paint": {"fill-pattern": HATCH, "fill-opacity": 1},
+            "opacity": "fill-opacity", "role": "date", "under": "zones",
+        },
+        {
+            "id": "claimed-outline", "type": "line", "source": "zones", "filter": is_kind("claimed"),
+            "paint": {"line-color": CLAIMED_OUTLINE, "line-width": 1, "line-dasharray": [2, 2], "line-opacity": 0.8},
+            "opacity": "line-opacity", "role": "date", "under": "zones",
+        },
+        {
+            "id": "halo", "type": "circle", "source": "markers",
+            "paint": {
+                "circle-color": HALO_COLOUR, "circle-radius": ["+", ["get", "r"], HALO_PX / 2],
+                "circle-opacity": MARKER_OPACITY,
+            },
+            "opacity": "circle-opacity", "role": "once", "under": "places",
+        },
+        {
+            "id": "markers", "type": "circle", "source": "markers",
+            "paint": {
+                "circle-color": by_faction(atlas, "holder"), "circle-radius": ["get", "r"],
+                "circle-opacity": MARKER_OPACITY,
+            },
+            "opacity": "circle-opacity", "role": "date", "under": "places",
+        },
+        {
+            "id": "labels", "type": "symbol", "source": "markers", "filter": ["get", "label"],
+            "layout": {
+                "text-field": ["get", "text"], "text-font": LABEL_FONT, "text-size": LABEL_SIZE, "text-offset": offset,
+            },
+            "paint": {"text-color": LABEL_COLOUR, "text-opacity": 1},
+            "opacity": "text-opacity", "role": "figure", "under": "places",
+        },
+    ]  # fmt: skip
+
+
+def zones(atlas: Atlas, day: date) -> GeoJSON:
+    """The date's zones (one feature per faction holding ground) and claimed ground, with their hover lines."""
+    by_id = {f.id: f for f in atlas.timeline.factions}
+    held, share = zone_features(atlas, day), shares(atlas, day)
+    features = []
+    for faction in atlas.timeline.factions:
+        if faction.id in held:
+            area = held[faction.id]["properties"]["area_km2"]
+            features.append(
+                _feature(held[faction.id], "zone", faction, area, zone_hover(faction, area, share[faction.id]))
+            )
+    for feature in claimed_features(atlas, day):
+        faction, area = by_id[feature["properties"]["faction"]], feature["properties"]["area_km2"]
+        features.append(_feature(feature, "claimed", faction, area, claimed_hover(faction, area)))
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _feature(feature: GeoJSON, kind: Kind, faction: Faction, area: float, hover: tuple[str, str]) -> GeoJSON:
+    title, detail = hover
+    properties = {
+        **feature["properties"],
+        "kind": kind,
+        "faction": faction.id,
+        "confidence": feature["properties"].get("confidence", ""),
+        "area_km2": area,
+        "title": title,
+        "detail": detail,
+    }
+    return {"type": "Feature", "properties": properties, "geometry": feature["geometry"]}
+
+
+def marker_features(atlas: Atlas, holders: dict[str, str] | None, lang: str = "en") -> list[GeoJSON]:
+    """The shown places as points: radius, names, label text in `lang`, and the holder (if `holders` is given)."""
+    labels = {f.id: f.label for f in atlas.timeline.factions}
+    features = []
+    for place in shown_places(atlas):
+        label = place.kind in LABEL_KINDS
+        properties: dict[str, Any] = {
+            "id": place.id,
+            "r": marker_size(place) / 2,
+            "name": place.name_en,
+            "ar": place.name_ar,
+            "label": label,
+            "text": (place.name_ar if lang == "ar" else place.name_en) if label else "",
+        }
+        if holders is not None:
+            properties["holder"] = holders[place.id]
+            properties["hover"] = [place.name_en, place.name_ar, labels[holders[place.id]]]
+        geometry = {"type": "Point", "coordinates": [place.lon, place.lat]}
+        features.append({"type": "Feature", "properties": properties, "geometry": geometry})
+    return features
+
+
+def legend(atlas: Atlas, day: date, lang: str = "en") -> Legend:
+    """Every faction, in display order, every day (a faction holding nothing stays, at 0 %)."""
+    held, share = zone_features(atlas, day), shares(atlas, day)
+    claimed: dict[str, float] = {}
+    for feature in claimed_features(atlas, day):
+        fid = feature["properties"]["faction"]
+        claimed[fid] = claimed.get(fid, 0.0) + feature["properties"]["area_km2"]
+    entries: list[LegendEntry] = [
+        {
+            "faction": f.id,
+            "label": faction_label(f, lang),
+            "colour": f.colour,
+            "swatch": translucent(f.colour, ZONE_OPACITY),
+            "ink": ink(f.colour),
+            "area_km2": held[f.id]["properties"]["area_km2"] if f.id in held else 0.0,
+            "share": share[f.id],
+            "claimed_km2": claimed.get(f.id, 0.0),
+            "text": text.rtl(text.share_label(faction_label(f, lang), share[f.id]), lang),
+            "hover": list(zone_hover(f, held[f.id]["properties"]["area_km2"] if f.id in held else 0.0, share[f.id])),
+        }
+        for f in atlas.timeline.factions
+    ]
+    return {
+        "title": text.rtl(text.TEXT[lang]["legend"], lang),
+        "entries": entries,
+        "claimed": text.rtl(text.TEXT[lang]["claimed"], lang),
+    }
+
+
+def focus_of(atlas: Atlas, place_id: str | None, lang: str = "en") -> Focus | None:
+    place = next((p for p in atlas.timeline.places if p.id == place_id), None)
+    if place is None:
+        return None
+    name = place.name_ar if lang == "ar" else place.name_en
+    return {"id": place.id, "name": name, "lon": place.lon, "lat": place.lat, "zoom": FOCUS_ZOOM}
+
+
+def map_spec(
+    atlas: Atlas, day: date, *, lang: str = "en", focus: str | None = None, since: date | None = None
+) -> MapSpec:
+    """What the map shows on `day`, in `lang`, centred on the place `focus`, with changes since `since`."""
+    style = offline_style(atlas.base_layers)
+    return {
+        "date": day.isoformat(),
+        "base": style,
+        "lang": lang,
+        "title": text.rtl(f"<b>{text.TEXT[lang]['title']}</b> · {text.date_text(day, lang)}", lang),
+        "as_of": text.as_of_text(day, lang),
+        "background": SEA,
+        "below": zones_below(atlas),
+        "layers": layers(atlas, list(shown_places(atlas))),
+        "images": {HATCH: CLAIMED_HATCH},
+        "zones": zones(atlas, day),
+        "markers": {
+            "type": "FeatureCollection",
+            "features": marker_features(atlas, holders_on(atlas.timeline, day), lang),
+        },
+        "legend": legend(atlas, day, lang),
+        "claimed_style": {"hatch": HATCH, "outline": CLAIMED_OUTLINE, "veil": CLAIMED_VEIL},
+        "changes_style": CHANGES,
+        "attribution": [part.strip() for part in atlas.attribution.split("·")],
+        "view": {"bounds": bounds(style["sources"].get("country", {}).get("data")), "center": CENTER, "zoom": ZOOM},
+        "focus": focus_of(atlas, focus, lang),
+        "since": since.isoformat() if since else None,
+        "key_dates": {d.isoformat(): note for d, note in key_dates(atlas, KEY_PLACES).items()},
+    }
+
+
+def describe(atlas: Atlas, day: date, lang: str = "en") -> str:
+    """The text alternative of the map on `day`: the date, then each faction holding ground with its share."""
+    share = shares(atlas, day)
+    held = [f for f in atlas.timeline.factions if share[f.id] >= 0.0005]  # at least 0.1% as printed
+    when = text.date_text(day, lang)
+    if lang == "ar":
+        parts = "، ".join(f"{f.label_ar} {text.percent(share[f.id])}" for f in held)
+        return f"السيطرة على الأرض في سوريا في {when} (نسبة المساحة): {parts}."
+    parts = "; ".join(f"{f.label} {text.percent(share[f.id])}" for f in held)
+    return f"Control of territory in Syria on {when} (share of area): {parts}."
