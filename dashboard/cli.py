@@ -31,19 +31,30 @@ def main(ctx: click.Context) -> None:
 
 
 @main.command()
-@DATA_DIR_OPTION
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8050, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--basemap", default="offline", show_default=True, type=click.Choice(BASEMAPS))
-@click.option("--debug/--no-debug", default=False, show_default=True)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_DATA_DIR,
+    show_default=True,
+    envvar="DASHBOARD_DATA_DIR",
+    help="Folder with places.csv, events.csv, factions.csv, base/ and zones/.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="DASHBOARD_HOST")
+@click.option("--port", default=8050, show_default=True, type=click.IntRange(1, 65535), envvar="DASHBOARD_PORT")
+@click.option(
+    "--basemap", default="offline", show_default=True, type=click.Choice(BASEMAPS), envvar="DASHBOARD_BASEMAP"
+)
+@click.option("--debug/--no-debug", default=False, show_default=True, envvar="DASHBOARD_DEBUG")
 def run(data_dir: Path, host: str, port: int, basemap: str, debug: bool) -> None:
-    """Serve the app (development server; use gunicorn in production)."""
+    """Serve the app (development server; use gunicorn in production). Each option may come from its
+    DASHBOARD_* variable; the other settings (DASHBOARD_EMBED_ORIGINS, DASHBOARD_STATE_DIR) too."""
     import threading
+    from dataclasses import replace
 
     from dashboard import serving
     from dashboard.app import create_app
 
-    settings = Settings(data_dir=data_dir, host=host, port=port, basemap=basemap, debug=debug)
+    settings = replace(Settings.from_env(), data_dir=data_dir, host=host, port=port, basemap=basemap, debug=debug)
     app = create_app(settings)
     # What the app makes on first request (the analytics overlays) is made while it starts serving.
     threading.Thread(target=serving.warm, args=(app.server,), name="warm", daemon=True).start()

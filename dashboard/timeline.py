@@ -83,19 +83,9 @@ def latest_events_by_date(timeline: Timeline, dates: tuple[date, ...]) -> dict[d
     }
 
 
-def changes_between(timeline: Timeline, start: date, end: date) -> tuple[Change, ...]:
-    """Places whose holder on `end` differs from their holder on `start` (start < end).
-
-    Each entry is the last event in (start, end] with `previous` = the holder on `start`.
-    """
-    if end <= start:
-        return ()
-    holders = holders_by_date(timeline, (start, end))
-    return changed_places(holders[start], holders[end], latest_events_by_date(timeline, (end,))[end])
-
-
 def changed_places(before: dict[str, str], after: dict[str, str], last_events: dict[str, Event]) -> tuple[Change, ...]:
-    """`changes_between` from the holders on both dates and each place's last event on the later one
-    (`latest_events_by_date`): a changed holder implies such an event."""
+    """Places whose holder differs between two dates, from the holders on both and each place's last event on the
+    later one (`latest_events_by_date`): a changed holder implies such an event. Each entry is that event, with
+    `previous` = the holder on the earlier date."""
     changed = [Change(last_events[p], before[p]) for p, holder in after.items() if holder != before[p]]
     return tuple(sorted(changed, key=lambda c: (c.event.date, c.event.place_id)))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import ast
-import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -39,9 +39,11 @@ def test_model_does_no_io_and_imports_no_project_module() -> None:
 
 
 def test_ruff_is_clean() -> None:
-    ruff = shutil.which("ruff") or pytest.fail("ruff is not installed (requirements-dev.txt)")
-    result = subprocess.run([ruff, "check", str(PACKAGE.parent)], capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stdout
+    """The ruff of this interpreter's environment (requirements-dev.txt), not whichever is first on PATH."""
+    command = [sys.executable, "-m", "ruff", "check", str(PACKAGE.parent)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert "No module named ruff" not in result.stderr, "ruff is not installed (pip install -r requirements-dev.txt)"
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_readme_test_command_is_what_ci_runs() -> None:

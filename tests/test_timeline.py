@@ -4,12 +4,13 @@ from datetime import date
 
 from dashboard.model import Event, Faction, Place, Timeline
 from dashboard.timeline import (
-    changes_between,
+    changed_places,
     date_range,
     holder_on,
     holders_by_date,
     holders_on,
     latest_event,
+    latest_events_by_date,
     place_history,
     timeline_dates,
 )
@@ -69,15 +70,17 @@ def test_latest_event() -> None:
     assert latest_event(EVENTS, D("2024-12-01")) == EVENTS[0]
 
 
-def test_changes_between_reports_net_changes_only() -> None:
-    changes = changes_between(TIMELINE, D("2024-11-27"), D("2024-11-30"))
-    assert [(c.event.place_id, c.previous, c.event.holder) for c in changes] == [("town", "gov", "reb")]
+def test_changed_places_reports_net_changes_only() -> None:
+    def changes(start: date, end: date) -> tuple:
+        holders = holders_by_date(TIMELINE, (start, end))
+        return changed_places(holders[start], holders[end], latest_events_by_date(TIMELINE, (end,))[end])
+
+    assert [(c.event.place_id, c.previous, c.event.holder) for c in changes(D("2024-11-27"), D("2024-11-30"))] == [
+        ("town", "gov", "reb")
+    ]
     # gov → contested → reb → gov: no net change over the whole period
-    assert changes_between(TIMELINE, D("2024-11-26"), D("2024-12-05")) == ()
-
-
-def test_changes_between_a_date_and_itself_is_empty() -> None:
-    assert changes_between(TIMELINE, D("2024-11-30"), D("2024-11-30")) == ()
+    assert changes(D("2024-11-26"), D("2024-12-05")) == ()
+    assert changes(D("2024-11-30"), D("2024-11-30")) == ()
 
 
 def test_dates() -> None:
