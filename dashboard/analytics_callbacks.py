@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 from flask import Response, abort, request
 
-from dashboard import analytics, analytics_layout, charts, downloads, ids, serving
+from dashboard import analytics, analytics_layout, charts, downloads, ids, query, serving
 from dashboard.model import Atlas
 from dashboard.render import spec as map_spec
 
@@ -97,14 +97,12 @@ def _serve_downloads(app: Dash, atlas: Atlas, numbers: analytics.Analytics) -> N
 
 
 def _scope_day(scope: str, atlas: Atlas) -> date | None:
-    """None for the whole series, else a date with data; anything else is a 404."""
+    """None for the whole series, else a date with a map; any date the date rule would change is a 404 (a file is
+    named by its date)."""
     if scope == SERIES:
         return None
-    try:
-        day = date.fromisoformat(scope)
-    except ValueError:
-        abort(404)
-    if day not in atlas.zones:
+    day = query.exact_date(scope, atlas.dates)
+    if day is None:
         abort(404)
     return day
 

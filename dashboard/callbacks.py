@@ -6,21 +6,16 @@ Server callbacks run only on page load, a click or a search. Every date step run
 
 from __future__ import annotations
 
-import bisect
-import re
 from dataclasses import dataclass
-from datetime import date
 from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qs
 
 from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
-from dashboard import ids, layout
+from dashboard import ids, layout, query
 from dashboard.model import Atlas
-from dashboard.summary import find_place, place_panel
-
-SINCE_MODES = ("day", "first")  # `since` values that name a "changes since" mode; a date names the mode "date"
+from dashboard.summary import place_panel
 
 
 @dataclass(frozen=True)
@@ -34,55 +29,15 @@ class Query:
 
 
 def parse_query(search: str | None, atlas: Atlas, default_index: int) -> Query:
-    """Read `?date=YYYY-MM-DD&place=<id or name>&since=day|first|YYYY-MM-DD`; anything unusable falls back to the
-    defaults.
-
-    A date outside the data clamps to the nearest date with a map; a malformed one gives the default date.
-    """
+    """Read `?date=YYYY-MM-DD&place=<id or name>&since=day|first|YYYY-MM-DD` by the rules of `dashboard.query`;
+    anything unusable falls back to the defaults."""
     params = parse_qs(search.lstrip("?") if isinstance(search, str) else "", keep_blank_values=True)
-    notices, index, place = [], default_index, None
-    if "date" in params:
-        raw = params["date"][0]
-        index = _date_index(raw, atlas, default_index)
-        if atlas.dates[index].isoformat() != raw:
-            first, last = atlas.dates[0], atlas.dates[-1]
-            notices.append(f"No map for date{quoted(raw)} (dates run {first} to {last}): showing {atlas.dates[index]}.")
-    if "place" in params:
-        raw = params["place"][0]
-        found = find_place(atlas, raw)
-        place = found.id if found else None
-        if found is None:
-            notices.append(f"Unknown place{quoted(raw)}.")
-    since = _since(params["since"][0], atlas, notices) if "since" in params else None
-    return Query(index, place, " ".join(notices), since)
-
-
-def _since(raw: str, atlas: Atlas, notices: list[str]) -> tuple[str, str | None] | None:
-    """The "changes since" mode `raw` names: day, first or a date (clamped to the data, as `date` is)."""
-    if raw in SINCE_MODES:
-        return raw, None
-    index = _date_index(raw, atlas, -1)
-    if index < 0:
-        notices.append(f"“since” must be day, first or a date{quoted(raw)}: changes are not shown.")
-        return None
-    if atlas.dates[index].isoformat() != raw:
-        notices.append(f"No map for date{quoted(raw)}: showing changes since {atlas.dates[index]}.")
-    return "date", atlas.dates[index].isoformat()
-
-
-def _date_index(raw: str, atlas: Atlas, default_index: int) -> int:
-    """The index of the date `raw` names, or of the nearest earlier date with a map (the first if none)."""
-    try:
-        day = date.fromisoformat(raw) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw) else None
-    except ValueError:
-        day = None
-    return default_index if day is None else max(0, bisect.bisect_right(atlas.dates, day) - 1)
-
-
-def quoted(raw: str) -> str:
-    """` “raw”` for a notice, if it is short plain text; else nothing: a notice never repeats markup it was sent."""
-    plain = len(raw) <= 40 and raw.isprintable() and not set(raw) & set('<>&"`\\')
-    return f" “{raw}”" if plain else ""
+    first = {key: values[0] for key, values in params.items()}
+    day, date_notice = query.read_date(first.get("date"), atlas.dates, atlas.dates[default_index])
+    place, place_notice = query.read_place(first.get("place"), atlas)
+    since, since_notice = query.read_since(first["since"], atlas.dates) if "since" in first else (None, None)
+    notices = [n for n in (date_notice, place_notice, since_notice) if n]
+    return Query(atlas.dates.index(day), place, " ".join(notices), since)
 
 
 @dataclass(frozen=True)

@@ -186,10 +186,9 @@ def _image_command(fmt: str) -> click.Command:
         scale: float,
         all_dates: bool,
     ) -> None:
-        from datetime import date
-
         from dashboard import export as exports
         from dashboard.build import write_atomically
+        from dashboard.query import exact_date
         from dashboard.summary import find_place
 
         atlas = _atlas(data_dir)
@@ -199,13 +198,10 @@ def _image_command(fmt: str) -> click.Command:
         if all_dates:
             jobs = list(exports.series(atlas, out))
         else:
-            try:
-                chosen = date.fromisoformat(day) if day else atlas.dates[-1]
-            except ValueError as error:
-                raise click.BadParameter(str(error), param_hint="--date") from error
-            if chosen not in atlas.dates:
+            chosen = exact_date(day, atlas.dates) if day else atlas.dates[-1]
+            if chosen is None:  # a file is named by its date: no other date stands in for it
                 span = f"{atlas.dates[0]} to {atlas.dates[-1]}"
-                raise click.BadParameter(f"no map for {chosen} ({span})", param_hint="--date")
+                raise click.BadParameter(f"no map for {day} ({span})", param_hint="--date")
             jobs = [(chosen, out)]
         try:
             for chosen, path in jobs:

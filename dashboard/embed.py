@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import html
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,15 +20,14 @@ from dash import ClientsideFunction, Dash, Input, Output, State, dcc
 from dash import html as dhtml
 from flask import Response, abort, request
 
-from dashboard import export, ids, text
+from dashboard import export, ids, query, text
 from dashboard.model import Atlas
+from dashboard.query import View
 from dashboard.render import spec as map_spec
-from dashboard.summary import find_place, place_panel
+from dashboard.summary import place_panel
 
 ALLOWED = ("date", "place", "center", "zoom", "bbox", "controls", "legend", "play", "lang")
-TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
-ZOOM_RANGE = (4.0, 12.0)
-MIN_SPAN = 0.05  # degrees: a smaller bbox shows nothing useful
+FLAGS = (("controls", True), ("legend", True), ("play", False))
 PLOTLY_PATH = f"/_embed/plotly-{plotly.__version__}.min.js"
 DOWNLOADS = ("png", "svg", "pdf", "gif", "html")
 MIMETYPES = {
@@ -41,7 +39,6 @@ MIMETYPES = {
 }
 HEIGHT_MESSAGE = "syria-map-height"
 EXPORT_PREFIX = "/export/"  # /export/<format>: the share panel's downloads
-View = tuple[float, float, float, float]  # west, south, east, north
 
 
 @dataclass(frozen=True)
@@ -59,100 +56,17 @@ class EmbedQuery:
 
 
 def parse_query(args: Mapping[str, str], atlas: Atlas) -> EmbedQuery:
-    """Read the allowlisted parameters; unknown ones are ignored and every unusable value falls back, with notices."""
-    notices = [f"Ignored unknown parameter “{key}”." for key in args if key not in ALLOWED]
-    day = _day(args.get("date"), atlas, notices)
-    place = None
-    if args.get("place"):
-        found = find_place(atlas, args["place"])
-        place = found.id if found else None
-        if found is None:
-            notices.append(f"Unknown place “{args['place']}”.")
-    flags = {name: _flag(args, name, default, notices) for name, default in (("controls", True), ("legend", True))}
-    play = _flag(args, "play", False, notices)
-    lang = args.get("lang", "en")
-    if lang not in export.LANGS:
-        notices.append(f"Unknown language “{lang}” (en or ar): showing en.")
-        lang = "en"
-    view = _view(args, export.region(atlas), notices)
-    return EmbedQuery(day, place, view, flags["controls"], flags["legend"], play, lang, tuple(notices))
-
-
-def _day(raw: str | None, atlas: Atlas, notices: list[str]) -> date:
-    """The date asked for; outside the data it clamps to the first or last date, malformed gives the last."""
-    last = atlas.dates[-1]
-    if raw is None:
-        return last
-    try:
-        asked = date.fromisoformat(raw)
-    except ValueError:
-        notices.append(f"No map for date “{raw}” (dates run {atlas.dates[0]} to {last}): showing {last}.")
-        return last
-    shown = min(max(asked, atlas.dates[0]), last)
-    if shown != asked:
-        notices.append(f"No map for date “{raw}” (dates run {atlas.dates[0]} to {last}): showing {shown}.")
-    return shown
-
-
-def _flag(args: Mapping[str, str], name: str, default: bool, notices: list[str]) -> bool:
-    raw = args.get(name)
-    if raw is None:
-        return default
-    if raw.lower() in TRUE + FALSE:
-        return raw.lower() in TRUE
-    notices.append(f"“{name}” must be 1 or 0, not “{raw}”: using {int(default)}.")
-    return default
-
-
-def _numbers(raw: str, count: int) -> list[float] | None:
-    try:
-        values = [float(v) for v in raw.split(",")]
-    except ValueError:
-        return None
-    return values if len(values) == count and all(math.isfinite(v) for v in values) else None
-
-
-def _view(args: Mapping[str, str], limits: View, notices: list[str]) -> View | None:
-    """The view from `bbox` (west,south,east,north) or `center` (lat,lon) with `zoom`, clamped to `limits`."""
-    west, south, east, north = limits
-    if "bbox" in args:
-        if "center" in args or "zoom" in args:
-            notices.append("“center” and “zoom” ignored: “bbox” is given.")
-        box = _numbers(args["bbox"], 4)
-        if box is None:
-            notices.append(f"“bbox” must be west,south,east,north in degrees, not “{args['bbox']}”.")
-            return None
-        w, s, e, n = (_clamp(box[0], west, east), _clamp(box[1], south, north), _clamp(box[2], west, east),
-                      _clamp(box[3], south, north))  # fmt: skip
-        if e - w < MIN_SPAN or n - s < MIN_SPAN:
-            notices.append(f"“bbox” {args['bbox']} is empty or outside the map: showing the whole country.")
-            return None
-        if (w, s, e, n) != tuple(box):
-            notices.append(f"“bbox” clamped to the map: {w:g},{s:g},{e:g},{n:g}.")
-        return w, s, e, n
-    if "center" not in args and "zoom" not in args:
-        return None
-    centre = _numbers(args.get("center", f"{(south + north) / 2},{(west + east) / 2}"), 2)
-    if centre is None:
-        notices.append(f"“center” must be lat,lon in degrees, not “{args['center']}”.")
-        centre = [(south + north) / 2, (west + east) / 2]
-    lat, lon = _clamp(centre[0], south, north), _clamp(centre[1], west, east)
-    if (lat, lon) != tuple(centre):
-        notices.append(f"“center” clamped to the map: {lat:g},{lon:g}.")
-    zoom = _numbers(args.get("zoom", str(map_spec.ZOOM)), 1)
-    if zoom is None:
-        notices.append(f"“zoom” must be a number, not “{args['zoom']}”: using {map_spec.ZOOM}.")
-        zoom = [map_spec.ZOOM]
-    level = _clamp(zoom[0], *ZOOM_RANGE)
-    if level != zoom[0]:
-        notices.append(f"“zoom” clamped to {level:g} (from {ZOOM_RANGE[0]:g} to {ZOOM_RANGE[1]:g}).")
-    factor = 2 ** (map_spec.ZOOM - level) / 2  # the whole map at the app's zoom, halved per level in
-    half_lon, half_lat = (east - west) * factor, (north - south) * factor
-    return lon - half_lon, lat - half_lat, lon + half_lon, lat + half_lat
-
-
-def _clamp(value: float, low: float, high: float) -> float:
-    return min(max(value, low), high)
+    """Read the allowlisted parameters by the rules of `dashboard.query`; unknown ones are ignored and every
+    unusable value falls back, with notices."""
+    notices = [f"Ignored unknown parameter{query.quoted(key)}." for key in args if key not in ALLOWED]
+    day, date_notice = query.read_date(args.get("date"), atlas.dates, atlas.dates[-1])
+    place, place_notice = query.read_place(args.get("place") or None, atlas)
+    notices += [n for n in (date_notice, place_notice) if n]
+    flags = {name: query.read_flag(args, name, default, notices) for name, default in FLAGS}
+    lang, lang_notice = query.read_lang(args.get("lang"))
+    notices += [lang_notice] if lang_notice else []
+    view = query.read_view(args, export.region(atlas), map_spec.ZOOM, notices)
+    return EmbedQuery(day, place, view, flags["controls"], flags["legend"], flags["play"], lang, tuple(notices))
 
 
 # ---------------------------------------------------------------- the page

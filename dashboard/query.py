@@ -1,0 +1,150 @@
+"""What an address or a command asks for (date, place, since, lang, view), read by one set of rules for the app,
+/embed, the downloads, the exports and the CLI. Every reader returns what it will show and, for a part it could
+not use as given, a notice saying what it shows instead.
+
+The date rule: a date with a map is itself; a date between two maps is the earlier one (a map holds until the
+next change); before the first map, the first; after the last, the last; a malformed date, the default. Pages
+show the result with the notice; downloads and the CLI, which name files by date, refuse any date the rule
+would change (`exact_date`).
+
+Pure: no dash, no flask.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from dashboard.model import Atlas
+from dashboard.summary import find_place
+from dashboard.text import LANGS
+
+SINCE_MODES = ("day", "first")  # `since` values that name a "changes since" mode; a date names the mode "date"
+ZOOM_RANGE = (4.0, 12.0)
+MIN_SPAN = 0.05  # degrees: a smaller bbox shows nothing useful
+View = tuple[float, float, float, float]  # west, south, east, north
+
+
+def quoted(raw: str) -> str:
+    """` “raw”` for a notice, if it is short plain text; else nothing: a notice never repeats markup it was sent."""
+    plain = len(raw) <= 40 and raw.isprintable() and not set(raw) & set('<>&"`\\')
+    return f" “{raw}”" if plain else ""
+
+
+def _iso(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw) else None
+    except ValueError:
+        return None
+
+
+def nearest(day: date, dates: Sequence[date]) -> date:
+    """The date of the map shown for `day`: itself, the nearest earlier one, or the first."""
+    return dates[max(0, bisect.bisect_right(dates, day) - 1)]
+
+
+def read_date(raw: str | None, dates: Sequence[date], default: date) -> tuple[date, str | None]:
+    """The date shown for `raw` (by the date rule above), and a notice if it is not the date asked for."""
+    if raw is None:
+        return default, None
+    asked = _iso(raw)
+    shown = default if asked is None else nearest(asked, dates)
+    if shown.isoformat() == raw:
+        return shown, None
+    return shown, f"No map for date{quoted(raw)} (dates run {dates[0]} to {dates[-1]}): showing {shown}."
+
+
+def exact_date(raw: str, dates: Sequence[date]) -> date | None:
+    """The date `raw` names if it has a map; None where the date rule would show another."""
+    shown, notice = read_date(raw, dates, dates[-1])
+    return None if notice else shown
+
+
+def read_place(raw: str | None, atlas: Atlas) -> tuple[str | None, str | None]:
+    """The id of the place `raw` names (its id, or a name in English or Arabic), and a notice if there is none."""
+    if raw is None:
+        return None, None
+    found = find_place(atlas, raw) if raw else None
+    return (found.id, None) if found else (None, f"Unknown place{quoted(raw)}.")
+
+
+def read_since(raw: str, dates: Sequence[date]) -> tuple[tuple[str, str | None] | None, str | None]:
+    """The "changes since" mode `raw` names: day, first, or a date (by the date rule), with a notice."""
+    if raw in SINCE_MODES:
+        return (raw, None), None
+    if _iso(raw) is None:
+        return None, f"“since” must be day, first or a date{quoted(raw)}: changes are not shown."
+    shown = nearest(_iso(raw) or dates[0], dates)
+    notice = None if shown.isoformat() == raw else f"No map for date{quoted(raw)}: showing changes since {shown}."
+    return ("date", shown.isoformat()), notice
+
+
+def read_lang(raw: str | None) -> tuple[str, str | None]:
+    if raw is None or raw in LANGS:
+        return raw or LANGS[0], None
+    return LANGS[0], f"Unknown language{quoted(raw)} ({' or '.join(LANGS)}): showing {LANGS[0]}."
+
+
+def read_flag(args: Mapping[str, str], name: str, default: bool, notices: list[str]) -> bool:
+    raw = args.get(name)
+    if raw is None:
+        return default
+    if raw.lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+        return raw.lower() in ("1", "true", "yes", "on")
+    notices.append(f"“{name}” must be 1 or 0, not{quoted(raw)}: using {int(default)}.")
+    return default
+
+
+def _numbers(raw: str, count: int) -> list[float] | None:
+    try:
+        values = [float(v) for v in raw.split(",")]
+    except ValueError:
+        return None
+    return values if len(values) == count and all(math.isfinite(v) for v in values) else None
+
+
+def _clamp(value: float, low: float, high: float) -> float:
+    return min(max(value, low), high)
+
+
+def read_view(args: Mapping[str, str], limits: View, zoom_default: float, notices: list[str]) -> View | None:
+    """The view from `bbox` (west,south,east,north) or `center` (lat,lon) with `zoom`, clamped to `limits`;
+    `zoom_default` is the zoom at which the whole of `limits` shows."""
+    west, south, east, north = limits
+    if "bbox" in args:
+        if "center" in args or "zoom" in args:
+            notices.append("“center” and “zoom” ignored: “bbox” is given.")
+        box = _numbers(args["bbox"], 4)
+        if box is None:
+            notices.append(f"“bbox” must be west,south,east,north in degrees, not{quoted(args['bbox'])}.")
+            return None
+        w, s, e, n = (_clamp(box[0], west, east), _clamp(box[1], south, north), _clamp(box[2], west, east),
+                      _clamp(box[3], south, north))  # fmt: skip
+        if e - w < MIN_SPAN or n - s < MIN_SPAN:
+            notices.append(f"“bbox”{quoted(args['bbox'])} is empty or outside the map: showing the whole country.")
+            return None
+        if (w, s, e, n) != tuple(box):
+            notices.append(f"“bbox” clamped to the map: {w:g},{s:g},{e:g},{n:g}.")
+        return w, s, e, n
+    if "center" not in args and "zoom" not in args:
+        return None
+    centre = _numbers(args.get("center", f"{(south + north) / 2},{(west + east) / 2}"), 2)
+    if centre is None:
+        notices.append(f"“center” must be lat,lon in degrees, not{quoted(args['center'])}.")
+        centre = [(south + north) / 2, (west + east) / 2]
+    lat, lon = _clamp(centre[0], south, north), _clamp(centre[1], west, east)
+    if (lat, lon) != tuple(centre):
+        notices.append(f"“center” clamped to the map: {lat:g},{lon:g}.")
+    zoom = _numbers(args.get("zoom", str(zoom_default)), 1)
+    if zoom is None:
+        notices.append(f"“zoom” must be a number, not{quoted(args['zoom'])}: using {zoom_default}.")
+        zoom = [zoom_default]
+    level = _clamp(zoom[0], *ZOOM_RANGE)
+    if level != zoom[0]:
+        notices.append(f"“zoom” clamped to {level:g} (from {ZOOM_RANGE[0]:g} to {ZOOM_RANGE[1]:g}).")
+    factor = 2 ** (zoom_default - level) / 2  # the whole map at the app's zoom, halved per level in
+    half_lon, half_lat = (east - west) * factor, (north - south) * factor
+    return lon - half_lon, lat - half_lat, lon + half_lon, lat + half_lat
