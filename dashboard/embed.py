@@ -23,6 +23,7 @@ from flask import Response, abort, request
 from dashboard import export, ids, query, text
 from dashboard.model import Atlas
 from dashboard.query import View
+from dashboard.render import panel
 from dashboard.render import spec as map_spec
 from dashboard.summary import place_panel
 
@@ -106,7 +107,10 @@ figcaption {{ padding: 6px 10px; font-size: 13px; color: #333; }}
 .place {{ padding: 6px 10px 10px; border-top: 1px solid #ddd; }}
 .place h2 {{ margin: 4px 0; font-size: 17px; }}
 .badge {{ padding: 1px 6px; border-radius: 3px; }}
-.place ol {{ margin: 4px 0; padding-inline-start: 20px; font-size: 13px; }}
+.place table {{ border-collapse: collapse; font-size: 13px; }}
+.place td, .place th {{ padding: 2px 6px; text-align: start; }}
+.place .dot {{ display: inline-block; width: 9px; height: 9px; border-radius: 50%; margin-inline-end: 3px; }}
+.place .quiet {{ color: #555; }}
 </style>
 </head>
 <body data-embed>
@@ -138,21 +142,15 @@ def _holders(atlas: Atlas, place: str | None) -> dict[str, dict[str, str]]:
 
 
 def _place_html(atlas: Atlas, query: EmbedQuery) -> str:
+    """The place panel as the app draws it (`render.panel`), with the holder badge /embed keeps in step."""
     content = place_panel(atlas, query.place, query.day) if query.place else None
     if content is None:
         return ""
-    e, place, holder = html.escape, content.place, content.holder
-    history = "".join(
-        f"<li>{row.date.isoformat()}: {e(row.before.label)} → {e(row.after.label)} ({e(row.confidence)})</li>"
-        for row in content.history
-    )
-    summary = f"<p>{e(content.summary.text)}</p>" if content.summary else ""
-    return f"""<section class="place" aria-label="{e(place.name_en)}">
-<h2>{e(place.name_en)} <span lang="ar" dir="rtl">{e(place.name_ar)}</span></h2>
-<p>Held by <span id="{ids.EMBED_HOLDER}" class="badge" \
-style="background:{e(holder.colour)};color:{map_spec.ink(holder.colour)}">{e(holder.label)}</span></p>
-{summary}{f"<ol>{history}</ol>" if history else ""}
-</section>"""
+    label, style = panel.badge(content.holder)
+    held = panel.el("p", ["Held by ", panel.el("span", label, id=ids.EMBED_HOLDER, className="badge", style=style)])
+    nodes = [*panel.head(content), held, *panel.body(content)]
+    section = panel.el("section", nodes, className="place", **{"aria-label": content.place.name_en})
+    return panel.to_html(section)
 
 
 # ---------------------------------------------------------------- routes and the app's share panel

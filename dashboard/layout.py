@@ -10,7 +10,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.model import Faction
-from dashboard.render.spec import ink
+from dashboard.render import panel as panel_renderer
 from dashboard.summary import PlacePanel
 
 SPEEDS = (("0.5×", 1600), ("1×", 800), ("2×", 400), ("4×", 200))
@@ -159,62 +159,12 @@ def panel() -> html.Aside:
 
 def holder_badge(faction: Faction) -> tuple[str, dict[str, str]]:
     """The badge's text and style (the browser sets the same two on every date change)."""
-    return faction.label, {"backgroundColor": faction.colour, "color": ink(faction.colour)}
+    return panel_renderer.badge(faction)
 
 
 def panel_head(content: PlacePanel) -> list[Any]:
-    place = content.place
-    return [
-        html.H2([place.name_en, " ", html.Span(place.name_ar, lang="ar", dir="rtl", className="ar")]),
-        html.P(f"{place.kind.replace('_', ' ').capitalize()} · {place.governorate}", className="quiet"),
-    ]
+    return [panel_renderer.to_dash(node) for node in panel_renderer.head(content)]
 
 
 def panel_body(content: PlacePanel) -> list[Any]:
-    rows = [
-        html.Tr(
-            [
-                html.Td(row.date.isoformat()),
-                html.Td([_dot(row.before), row.before.label, " → ", _dot(row.after), row.after.label]),
-                html.Td(row.confidence, className=f"confidence {row.confidence}"),
-                html.Td(html.A(row.source_title or "source", href=row.source_url, target="_blank", rel="noopener")),
-            ],
-            title=row.note,
-        )
-        for row in content.history
-    ]
-    history = (
-        html.Table(
-            className="history",
-            children=[
-                html.Thead(html.Tr([html.Th("Date"), html.Th("Change"), html.Th("Confidence"), html.Th("Source")])),
-                html.Tbody(rows),
-            ],
-        )
-        if rows
-        else html.P("No change of hands in this period.", className="quiet")
-    )
-    return [
-        html.H3("Control history"),
-        history,
-        *_summary(content),
-    ]
-
-
-def _dot(faction: Faction) -> html.Span:
-    return html.Span(className="dot", style={"backgroundColor": faction.colour})
-
-
-def _summary(content: PlacePanel) -> list[Any]:
-    if content.summary is None:
-        return []
-    return [
-        html.H3("What happened"),
-        html.P(content.summary.text, className="summary"),
-        html.Ul(
-            className="sources",
-            children=[
-                html.Li(html.A(s.title, href=s.url, target="_blank", rel="noopener")) for s in content.summary.sources
-            ],
-        ),
-    ]
+    return [panel_renderer.to_dash(node) for node in panel_renderer.body(content)]

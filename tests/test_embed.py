@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -120,3 +121,27 @@ def test_html_download_is_an_attachment_and_is_cached(client) -> None:
     assert first.status_code == 200
     assert first.headers["Content-Disposition"] == 'attachment; filename="syria-control-replay.html"'
     assert client.get("/export/html").data == first.data
+
+
+def texts(component: object) -> list[str]:
+    """Every string in a Dash component tree, in order."""
+    if isinstance(component, str):
+        return [component]
+    if isinstance(component, list | tuple):
+        return [t for child in component for t in texts(child)]
+    return texts(getattr(component, "children", None) or [])
+
+
+def test_embed_and_the_app_draw_one_place_panel(client) -> None:
+    """One renderer (render.panel): the /embed page holds the app panel's head and body, text for text."""
+    from dashboard import layout
+    from dashboard.summary import place_panel
+
+    content = place_panel(ATLAS, "hama", D("2024-12-05"))
+    assert content is not None
+    body = client.get("/embed?date=2024-12-05&place=hama").get_data(as_text=True)
+    section = body.split('<section class="place"', 1)[1].split("</section>", 1)[0]
+    shown = "".join(html.unescape(t) for t in re.findall(r">([^<]+)<", section))
+    head, body = "".join(texts(layout.panel_head(content))), "".join(texts(layout.panel_body(content)))
+    assert shown == f"{head}Held by HTS-led{body}"
+    assert "Control history" in body and "Hama fell on 5 December after a week of fighting." in body
