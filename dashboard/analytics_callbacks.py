@@ -87,7 +87,7 @@ def _serve_downloads(app: Dash, atlas: Atlas, numbers: analytics.Analytics) -> N
         if kind not in downloads.KINDS or downloads.EXTENSIONS[cast(downloads.Kind, kind)] != ext:
             abort(404)
         made = make(cast(downloads.Kind, kind), _scope_day(scope, atlas))
-        response = Response(made.body, mimetype=made.media_type)
+        response = Response(made.body, content_type=made.media_type)  # it names its charset
         response.headers["Content-Disposition"] = f'attachment; filename="{made.filename}"'
         response.headers["Cache-Control"] = "no-cache"
         response.add_etag()
@@ -103,7 +103,7 @@ def _scope_day(scope: str, atlas: Atlas) -> date | None:
         return None
     day = query.exact_date(scope, atlas.dates)
     if day is None:
-        abort(404)
+        abort(404, description=query.date_form(atlas.dates))
     return day
 
 

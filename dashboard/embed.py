@@ -2,7 +2,8 @@
 
 /embed is the map of `export.replay_figure` (the same drawing as every export) without the app's chrome: a
 title, the map filling the frame's width, a text alternative, optionally a place's summary. Its parameters are a
-closed allowlist, each validated and clamped; anything unusable falls back with a notice on the page.
+closed allowlist, each validated and clamped; anything unusable falls back with a notice on the page, which repeats
+what it was given only when that is short plain text (`query.quoted`, as the app's notices do).
 Framing headers (`frame-ancestors` for /embed, DENY elsewhere) come from `security.py`.
 """
 
@@ -59,7 +60,8 @@ class EmbedQuery:
 def parse_query(args: Mapping[str, str], atlas: Atlas) -> EmbedQuery:
     """Read the allowlisted parameters by the rules of `dashboard.query`; unknown ones are ignored and every
     unusable value falls back, with notices."""
-    notices = [f"Ignored unknown parameter{query.quoted(key)}." for key in args if key not in ALLOWED]
+    unknown = [key for key in args if key not in ALLOWED]
+    notices = [_ignored(unknown)] if unknown else []
     day, date_notice = query.read_date(args.get("date"), atlas.dates, atlas.dates[-1])
     place, place_notice = query.read_place(args.get("place") or None, atlas)
     notices += [n for n in (date_notice, place_notice) if n]
@@ -68,6 +70,12 @@ def parse_query(args: Mapping[str, str], atlas: Atlas) -> EmbedQuery:
     notices += [lang_notice] if lang_notice else []
     view = query.read_view(args, export.region(atlas), map_spec.ZOOM, notices)
     return EmbedQuery(day, place, view, flags["controls"], flags["legend"], flags["play"], lang, tuple(notices))
+
+
+def _ignored(keys: list[str]) -> str:
+    """One notice for every unknown parameter, naming at most three."""
+    more = f" and {len(keys) - 3} more" if len(keys) > 3 else ""
+    return f"Ignored unknown parameter{'s' * (len(keys) > 1)}{','.join(query.quoted(k) for k in keys[:3])}{more}."
 
 
 # ---------------------------------------------------------------- the page
@@ -188,12 +196,15 @@ def register(app: Dash, atlas: Atlas) -> None:
     def download(fmt: str) -> Response:
         if fmt not in DOWNLOADS:
             abort(404)
-        q = parse_query({k: v for k, v in request.args.items() if k in ("date", "place", "lang")}, atlas)
         series = fmt in ("gif", "html")  # every date: one file whatever the date and place
+        raw = request.args.get("date")
+        if not series and raw is not None and query.exact_date(raw, atlas.dates) is None:  # one address per image
+            abort(404, description=query.date_form(atlas.dates))
+        q = parse_query({k: v for k, v in request.args.items() if k in ("date", "place", "lang")}, atlas)
         body = made(fmt, atlas.dates[-1] if series else q.day, None if series else q.place, q.lang)
         name = f"syria-control-{'replay' if series else q.day.isoformat()}.{fmt}"
         headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "public, max-age=3600"}
-        return Response(body, mimetype=MIMETYPES[fmt], headers=headers)
+        return Response(body, content_type=MIMETYPES[fmt], headers=headers)
 
     server.add_url_rule("/embed", "embed", embed)
     server.add_url_rule(PLOTLY_PATH, "embed_plotly", plotly_js)

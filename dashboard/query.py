@@ -22,6 +22,7 @@ from dashboard.model import Atlas
 from dashboard.summary import find_place
 from dashboard.text import LANGS
 
+DATE_FORM = re.compile(r"\d{4}-\d{2}-\d{2}")
 SINCE_MODES = ("day", "first")  # `since` values that name a "changes since" mode; a date names the mode "date"
 ZOOM_RANGE = (4.0, 12.0)
 MIN_SPAN = 0.05  # degrees: a smaller bbox shows nothing useful
@@ -34,11 +35,19 @@ def quoted(raw: str) -> str:
     return f" “{raw}”" if plain else ""
 
 
-def _iso(raw: str) -> date | None:
+def parse_date(raw: str) -> date | None:
+    """A date written YYYY-MM-DD, else None. Python also reads 20241205 and ISO weeks (2024-W49-4): one form only,
+    so each view has one address (one cache entry, one link that people share)."""
+    if not DATE_FORM.fullmatch(raw):
+        return None
     try:
-        return date.fromisoformat(raw) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw) else None
+        return date.fromisoformat(raw)
     except ValueError:
         return None
+
+
+def date_form(dates: Sequence[date]) -> str:
+    return f"Dates are written YYYY-MM-DD, from {dates[0]} to {dates[-1]}."
 
 
 def nearest(day: date, dates: Sequence[date]) -> date:
@@ -50,11 +59,12 @@ def read_date(raw: str | None, dates: Sequence[date], default: date) -> tuple[da
     """The date shown for `raw` (by the date rule above), and a notice if it is not the date asked for."""
     if raw is None:
         return default, None
-    asked = _iso(raw)
-    shown = default if asked is None else nearest(asked, dates)
-    if shown.isoformat() == raw:
-        return shown, None
-    return shown, f"No map for date{quoted(raw)} (dates run {dates[0]} to {dates[-1]}): showing {shown}."
+    asked = parse_date(raw)
+    span = f"dates run {dates[0]} to {dates[-1]}"
+    if asked is None:
+        return default, f"The date{quoted(raw)} must be YYYY-MM-DD ({span}): showing {default}."
+    shown = nearest(asked, dates)
+    return shown, None if shown == asked else f"No map for date{quoted(raw)} ({span}): showing {shown}."
 
 
 def exact_date(raw: str, dates: Sequence[date]) -> date | None:
@@ -75,9 +85,9 @@ def read_since(raw: str, dates: Sequence[date]) -> tuple[tuple[str, str | None] 
     """The "changes since" mode `raw` names: day, first, or a date (by the date rule), with a notice."""
     if raw in SINCE_MODES:
         return (raw, None), None
-    if _iso(raw) is None:
+    if parse_date(raw) is None:
         return None, f"“since” must be day, first or a date{quoted(raw)}: changes are not shown."
-    shown = nearest(_iso(raw) or dates[0], dates)
+    shown = nearest(parse_date(raw) or dates[0], dates)
     notice = None if shown.isoformat() == raw else f"No map for date{quoted(raw)}: showing changes since {shown}."
     return ("date", shown.isoformat()), notice
 
@@ -94,8 +104,13 @@ def read_flag(args: Mapping[str, str], name: str, default: bool, notices: list[s
         return default
     if raw.lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
         return raw.lower() in ("1", "true", "yes", "on")
-    notices.append(f"“{name}” must be 1 or 0, not{quoted(raw)}: using {int(default)}.")
+    notices.append(f"“{name}” must be 1 or 0{_not(raw)}: using {int(default)}.")
     return default
+
+
+def _not(raw: str) -> str:
+    """`, not “raw”` when `raw` may be repeated (`quoted`), else nothing."""
+    return f", not{quoted(raw)}" if quoted(raw) else ""
 
 
 def _numbers(raw: str, count: int) -> list[float] | None:
@@ -119,7 +134,7 @@ def read_view(args: Mapping[str, str], limits: View, zoom_default: float, notice
             notices.append("“center” and “zoom” ignored: “bbox” is given.")
         box = _numbers(args["bbox"], 4)
         if box is None:
-            notices.append(f"“bbox” must be west,south,east,north in degrees, not{quoted(args['bbox'])}.")
+            notices.append(f"“bbox” must be west,south,east,north in degrees{_not(args['bbox'])}.")
             return None
         w, s, e, n = (_clamp(box[0], west, east), _clamp(box[1], south, north), _clamp(box[2], west, east),
                       _clamp(box[3], south, north))  # fmt: skip
@@ -133,14 +148,14 @@ def read_view(args: Mapping[str, str], limits: View, zoom_default: float, notice
         return None
     centre = _numbers(args.get("center", f"{(south + north) / 2},{(west + east) / 2}"), 2)
     if centre is None:
-        notices.append(f"“center” must be lat,lon in degrees, not{quoted(args['center'])}.")
+        notices.append(f"“center” must be lat,lon in degrees{_not(args['center'])}.")
         centre = [(south + north) / 2, (west + east) / 2]
     lat, lon = _clamp(centre[0], south, north), _clamp(centre[1], west, east)
     if (lat, lon) != tuple(centre):
         notices.append(f"“center” clamped to the map: {lat:g},{lon:g}.")
     zoom = _numbers(args.get("zoom", str(zoom_default)), 1)
     if zoom is None:
-        notices.append(f"“zoom” must be a number, not{quoted(args['zoom'])}: using {zoom_default}.")
+        notices.append(f"“zoom” must be a number{_not(args['zoom'])}: using {zoom_default}.")
         zoom = [zoom_default]
     level = _clamp(zoom[0], *ZOOM_RANGE)
     if level != zoom[0]:

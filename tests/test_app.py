@@ -62,7 +62,7 @@ def test_no_address_gives_the_defaults_without_a_notice() -> None:
 def test_unusable_date_falls_back_to_the_default_with_a_notice(raw: str) -> None:
     query = parse_query(f"?date={raw}&place=hama", ATLAS, LAST)
     assert query.index == LAST and query.place == "hama"
-    assert f"No map for date “{raw}”" in query.notice and "2024-11-26 to 2024-12-10" in query.notice
+    assert f"The date “{raw}” must be YYYY-MM-DD" in query.notice and "2024-11-26 to 2024-12-10" in query.notice
 
 
 @pytest.mark.parametrize(
@@ -84,7 +84,7 @@ def test_place_by_arabic_name_and_unknown_place() -> None:
 @pytest.mark.parametrize("raw", ["<script>", "x\"onmouseover=\"alert(1)", "&lt;b&gt;", "a" * 41, "tab\there"])
 def test_a_notice_never_repeats_markup_or_long_values(raw: str) -> None:
     query = parse_query("?" + urlencode({"date": raw, "place": raw}), ATLAS, LAST)
-    assert raw not in query.notice and query.notice.startswith("No map for date (dates run")
+    assert raw not in query.notice and query.notice.startswith("The date must be YYYY-MM-DD (dates run")
     assert query.notice.endswith("Unknown place.")
 
 
