@@ -11,7 +11,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "dashboard"
 # Core modules: pure data and geometry, usable without a web stack.
-CORE = ("model", "config", "load", "timeline", "zones", "build")
+CORE = ("model", "config", "load", "timeline", "zones", "build", "text", "query", "render/spec")
 WEB = ("dash", "plotly", "flask")
 
 
@@ -23,6 +23,7 @@ def imported_modules(path: Path) -> set[str]:
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
             names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)  # `from dashboard import figures`
     return names
 
 
@@ -30,6 +31,26 @@ def imported_modules(path: Path) -> set[str]:
 def test_core_modules_never_import_the_web_stack(module: str) -> None:
     imports = imported_modules(PACKAGE / f"{module}.py")
     assert not {name for name in imports if name.split(".")[0] in WEB}
+
+
+# The one-way flow (README, "Architecture"): data → pure questions → the map spec → renderers → the web app.
+FLOW = [
+    ("model", "config", "ids"),
+    ("load", "build", "timeline", "zones", "stats", "summary", "analytics", "text", "query"),
+    ("render/spec",),
+    ("render/traces", "render/geo", "render/replay", "render/images", "render/browser", "render/panel"),
+]
+LATER = ("figures", "charts", "layout", "callbacks", "embed", "downloads", "analytics_layout", "analytics_callbacks",
+         "security", "serving", "app", "live_data", "cli", "export")  # fmt: skip
+
+
+@pytest.mark.parametrize("level", range(len(FLOW)))
+def test_imports_point_one_way(level: int) -> None:
+    later = [m for stage in FLOW[level + 1 :] for m in stage] + list(LATER)
+    banned = {f"dashboard.{m.replace('/', '.')}" for m in later}
+    for module in FLOW[level]:
+        imports = imported_modules(PACKAGE / f"{module}.py")
+        assert not imports & banned, (module, imports & banned)
 
 
 def test_model_does_no_io_and_imports_no_project_module() -> None:
