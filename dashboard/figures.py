@@ -15,9 +15,10 @@ import plotly.graph_objects as go
 
 from dashboard.model import Atlas, Faction
 from dashboard.render import spec as map_spec
-from dashboard.render import traces
+from dashboard.render import style, traces
 from dashboard.render.browser import browser_data, one_source
-from dashboard.render.spec import MapSpec, shown_places
+from dashboard.render.schema import MapSpec
+from dashboard.render.spec import shown_places
 from dashboard.text import long_date, short_date
 
 __all__ = [
@@ -69,7 +70,7 @@ def live_figure(atlas: Atlas, *, basemap: str = "offline") -> go.Figure:
 def _online_layers(atlas: Atlas) -> list[dict[str, Any]]:
     return [
         {"sourcetype": "geojson", "source": layer, "type": "line", "color": colour, "line": {"width": width}}
-        for layer, colour, width in map_spec.online_outlines(atlas.base_layers)
+        for layer, colour, width in style.online_outlines(atlas.base_layers)
     ]
 
 

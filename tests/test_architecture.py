@@ -11,7 +11,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "dashboard"
 # Core modules: pure data and geometry, usable without a web stack.
-CORE = ("model", "config", "load", "timeline", "zones", "build", "text", "query", "render/spec")
+CORE = ("model", "config", "load", "timeline", "zones", "build", "text", "query", "render/style", "render/schema",
+        "render/spec")  # fmt: skip
 WEB = ("dash", "plotly", "flask")
 
 
@@ -37,6 +38,7 @@ def test_core_modules_never_import_the_web_stack(module: str) -> None:
 FLOW = [
     ("model", "config", "ids"),
     ("load", "build", "timeline", "zones", "stats", "summary", "analytics", "text", "query"),
+    ("render/style", "render/schema"),
     ("render/spec",),
     ("render/traces", "render/geo", "render/replay", "render/images", "render/browser", "render/panel"),
 ]

@@ -146,7 +146,7 @@ def test_the_address_round_trips(page: Any, app_url: str, recorder: Recorder) ->
 
 def test_a_malformed_date_shows_a_notice_and_the_default_date(page: Any, app_url: str, recorder: Recorder) -> None:
     open_map(page, f"{app_url}?date=2024-13-45&place=hama")
-    wait_for_text(page, f"#{ids.NOTICE}", "No map for date “2024-13-45”")
+    wait_for_text(page, f"#{ids.NOTICE}", "The date “2024-13-45” must be YYYY-MM-DD")
     assert page.locator(f"#{ids.NOTICE}").is_visible()
     assert page.locator(LABEL).inner_text() == "10 December 2024"
     wait_for_text(page, f"#{ids.PANEL} h2", "Hama")

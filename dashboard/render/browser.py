@@ -12,7 +12,7 @@ from typing import Any, TypedDict
 from dashboard import text
 from dashboard.model import Atlas, GeoJSON
 from dashboard.render import spec as map_spec
-from dashboard.render.spec import Layer
+from dashboard.render.schema import Layer
 from dashboard.timeline import holders_by_date
 
 MARKERS_SOURCE = "dates-markers"  # the place markers, with each date's holder as h<i>

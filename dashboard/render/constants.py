@@ -50,7 +50,7 @@ def constants() -> dict[str, Any]:
 
 def source() -> str:
     body = json.dumps(constants(), indent=2, ensure_ascii=False)
-    return f'{HEADER}\nwindow.dashboardConstants = Object.freeze({body});\n'
+    return f"{HEADER}\nwindow.dashboardConstants = Object.freeze({body});\n"
 
 
 def write(target: Path = TARGET) -> None:

@@ -19,7 +19,7 @@ from dashboard import text
 from dashboard.model import Atlas, GeoJSON
 from dashboard.render import spec as map_spec
 from dashboard.render import traces
-from dashboard.render.spec import Focus, MapSpec
+from dashboard.render.schema import Focus, MapSpec
 from dashboard.render.traces import Trace
 
 TITLE_HEIGHT = 46

@@ -10,7 +10,7 @@ import html
 from typing import Any, TypedDict
 
 from dashboard.model import Faction
-from dashboard.render.spec import ink
+from dashboard.render.style import ink
 from dashboard.summary import PlacePanel
 
 

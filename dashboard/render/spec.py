@@ -13,139 +13,41 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import Any
 
 from dashboard import text
 from dashboard.model import Atlas, Faction, GeoJSON, Place
+from dashboard.render.schema import Focus, Kind, Layer, Legend, LegendEntry, MapSpec
+from dashboard.render.style import (
+    CENTER,
+    CHANGES,
+    CLAIMED_HATCH,
+    CLAIMED_OUTLINE,
+    CLAIMED_VEIL,
+    FOCUS_ZOOM,
+    HALO_COLOUR,
+    HALO_PX,
+    HATCH,
+    KEY_PLACES,
+    LABEL_COLOUR,
+    LABEL_FONT,
+    LABEL_KINDS,
+    LABEL_SIZE,
+    MARKER_KINDS,
+    MARKER_OPACITY,
+    NO_COLOUR,
+    SEA,
+    ZONE_OPACITY,
+    ZONES_BELOW,
+    ZOOM,
+    ink,
+    offline_style,
+    translucent,
+)
 from dashboard.summary import key_dates
 from dashboard.timeline import holders_on
 
-ZONE_OPACITY = 0.5
-MARKER_OPACITY = 0.7
-# Villages (1,400+) are left off the map: their dots hid the towns, and a click on a town picked the
-# village next to it. They are found by search, which opens their panel.
-MARKER_KINDS = frozenset({"city", "town", "airbase", "military_site", "hill", "crossing", "district"})
-LABEL_KINDS = frozenset({"city"})
-LABEL_FONT = "Noto Sans, DejaVu Sans, sans-serif"
-LABEL_SIZE = 13
-LABEL_COLOUR = "#1d1d1d"
-HALO_COLOUR = "#ffffff"
-HALO_PX = 3  # the white halo's diameter beyond its marker's
-SEA = "#d4e3ec"
-# Where the zone fills go among the base layers: above land and water, below borders and roads.
-ZONES_BELOW = "governorates"
-CENTER = {"lat": 35.0, "lon": 38.5}
-ZOOM = 5.6
-FOCUS_ZOOM = 7  # the least zoom a jump to a place goes to
-KEY_PLACES = ("aleppo", "hama", "homs", "damascus")
-HATCH = "claimed-hatch"
-# Ground whose latest change is only claimed (or inferred): hatched where the renderer has patterns (MapLibre,
-# canvas); where it has none (Plotly's geo), a light veil with dots along the outline, in the outline's colour.
-CLAIMED_HATCH = {
-    "size": 8,
-    "width": 1.6,
-    "stripes": [{"colour": "rgba(20,20,20,0.7)", "offset": 0.0}, {"colour": "rgba(255,255,255,0.8)", "offset": 0.5}],
-}
-CLAIMED_OUTLINE = "#333333"
-CLAIMED_VEIL = {"colour": "#ffffff", "opacity": 0.45, "dot_deg": 0.025}
-# Ground that changed hands since another date (the analytics overlay): stripes in the new holder's colour.
-CHANGES = {
-    "casing": {"colour": "#111111", "width": 3.5},
-    "line": {"width": 2},
-    "hatch": {"size": 8, "stripe": 3, "veil": [255, 255, 255, 90]},
-    "highlight": {"radius": 16, "halo": {"colour": "#ffffff", "width": 6}, "ring": {"colour": "#111111", "width": 3}},
-}
-NO_COLOUR = "#000000"
-
-Kind = Literal["zone", "claimed"]
-Role = Literal["date", "once", "figure"]
-
-
-class Layer(TypedDict):
-    """A style layer. `role`: "date" layers change with the date (the live map shows a date by setting their
-    `opacity` property from 0 to its value in `paint`), "once" layers are the same on every date, "figure"
-    layers are drawn by the live figure itself (the place labels) and by the poster from here.
-    `under`: "zones" (under the base layer `below`) or "places" (under the place markers' hover targets)."""
-
-    id: str
-    type: Literal["fill", "line", "circle", "symbol"]
-    source: Literal["zones", "markers"]
-    paint: dict[str, Any]
-    layout: NotRequired[dict[str, Any]]
-    filter: NotRequired[list[Any]]
-    opacity: str
-    role: Role
-    under: Literal["zones", "places"]
-
-
-class LegendEntry(TypedDict):
-    faction: str
-    label: str
-    colour: str
-    swatch: str  # the colour as the map draws it (at the zones' opacity), CSS rgba()
-    ink: str  # text colour that reads on `colour`
-    area_km2: float
-    share: float  # of the mapped area
-    claimed_km2: float  # of its ground, the part whose latest change is only claimed
-    text: str  # the entry as written: label · share
-    hover: list[str]  # the lines shown on hovering its zone
-
-
-class Legend(TypedDict):
-    title: str
-    entries: list[LegendEntry]
-    claimed: str  # the claimed-ground entry
-
-
-class Focus(TypedDict):
-    id: str
-    name: str
-    lon: float
-    lat: float
-    zoom: float
-
-
-class View(TypedDict):
-    bounds: list[list[float]] | None  # [[west, south], [east, north]] of the country
-    center: dict[str, float]
-    zoom: float
-
-
-class MapSpec(TypedDict):
-    date: str
-    base: dict[str, Any]  # the offline base map as a MapLibre style (sources inline)
-    lang: str
-    title: str
-    as_of: str
-    background: str
-    below: str
-    layers: list[Layer]
-    images: dict[str, Any]  # patterns by name (the claimed-ground hatch)
-    zones: GeoJSON  # the date's zones and claimed ground: kind, faction, confidence, area_km2, title, detail
-    markers: GeoJSON  # the shown places: id, r, name, ar, label, text, holder, hover
-    legend: Legend
-    claimed_style: dict[str, Any]
-    changes_style: dict[str, Any]
-    attribution: list[str]
-    view: View
-    focus: Focus | None
-    since: str | None
-    key_dates: dict[str, str]
-
-
 # ---------------------------------------------------------------- helpers every renderer may use
-
-
-def ink(colour: str) -> str:
-    """Black or white, whichever reads better on `colour` (#rrggbb)."""
-    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return "#111111" if 0.299 * r + 0.587 * g + 0.114 * b > 150 else "#ffffff"
-
-
-def translucent(colour: str, alpha: float) -> str:
-    """#rrggbb at `alpha`, as CSS rgba()."""
-    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r},{g},{b},{alpha})"
 
 
 def zone_features(atlas: Atlas, day: date) -> dict[str, GeoJSON]:
@@ -209,50 +111,6 @@ def zone_hover(faction: Faction, area_km2: float, share: float) -> tuple[str, st
 def claimed_hover(faction: Faction, area_km2: float) -> tuple[str, str]:
     """The two lines shown on hovering ground whose latest change is only claimed."""
     return text.TEXT["en"]["claimed_title"], f"by {faction.label}: {text.km2(area_km2)} (one side's claim or inferred)"
-
-
-# ---------------------------------------------------------------- the base map
-
-
-def offline_style(base_layers: dict[str, GeoJSON]) -> dict[str, Any]:
-    """A MapLibre style with every source inline: no tiles, sprites or glyph URLs.
-
-    Without a `glyphs` URL MapLibre draws label glyphs locally from the browser's fonts.
-    """
-    sources = {name: {"type": "geojson", "data": data} for name, data in base_layers.items()}
-
-    def layer(source: str, kind: str, paint: dict[str, Any], layer_id: str | None = None) -> dict[str, Any]:
-        return {"id": layer_id or source, "type": kind, "source": source, "paint": paint}
-
-    layers = [
-        {"id": "background", "type": "background", "paint": {"background-color": SEA}},
-        layer("neighbours", "fill", {"fill-color": "#ecebe6", "fill-outline-color": "#b9b6ad"}),
-        layer("country", "fill", {"fill-color": "#fbfaf6"}, "country-fill"),
-        layer("disputed", "fill", {"fill-color": "#8c8c8c", "fill-opacity": 0.15}),
-        layer("lakes", "fill", {"fill-color": "#a8cbe0"}),
-        layer("rivers", "line", {"line-color": "#79aacb", "line-width": 1.4}),
-        layer("rivers_gshhg", "line", {"line-color": "#79aacb", "line-width": 0.8}),
-        layer("governorates", "line", {"line-color": "#6f6f6f", "line-width": 0.7, "line-dasharray": [3, 2]}),
-        layer("highways", "line", {"line-color": "#9a5b2e", "line-width": 1.3, "line-opacity": 0.75}),
-        layer(
-            "disputed", "line", {"line-color": "#555555", "line-width": 1, "line-dasharray": [1, 1]}, "disputed-line"
-        ),
-        layer("country", "line", {"line-color": "#2b2b2b", "line-width": 1.6}, "country-line"),
-    ]
-    drawn = [ly for ly in layers if ly["type"] == "background" or ly["source"] in sources]
-    # No fades: a paint change (a date step in map.js) is drawn in one frame, and MapLibre stops there instead
-    # of redrawing for 300 ms while every paint property of the changed layers "transitions" to its own value.
-    no_fade = {"duration": 0, "delay": 0}
-    return {"version": 8, "name": "offline", "sources": sources, "layers": drawn, "transition": no_fade}
-
-
-def online_outlines(base_layers: dict[str, GeoJSON]) -> list[tuple[GeoJSON, str, float]]:
-    """Over a remote basemap, only the outlines the basemap lacks: (layer, colour, width)."""
-    return [
-        (base_layers[name], colour, width)
-        for name, colour, width in (("governorates", "#6f6f6f", 0.7), ("country", "#2b2b2b", 1.6))
-        if name in base_layers
-    ]
 
 
 def zones_below(atlas: Atlas, basemap: str = "offline") -> str:

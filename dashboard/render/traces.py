@@ -14,7 +14,7 @@ import shapely
 from shapely.geometry import mapping, shape
 
 from dashboard.model import GeoJSON
-from dashboard.render.spec import Layer, MapSpec
+from dashboard.render.schema import Layer, MapSpec
 
 Flavour = Literal["map", "geo"]
 Trace = dict[str, Any]
