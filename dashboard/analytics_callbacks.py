@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 from flask import Response, abort, request
 
-from dashboard import analytics, analytics_layout, charts, downloads, ids, query, serving
+from dashboard import analytics, analytics_layout, charts, downloads, gis, ids, query, serving
 from dashboard.model import Atlas
 from dashboard.render import spec as map_spec
 
@@ -83,10 +83,18 @@ def _serve_downloads(app: Dash, atlas: Atlas, numbers: analytics.Analytics) -> N
     def make(kind: downloads.Kind, day: date | None) -> downloads.Download:
         return downloads.download(atlas, numbers, kind, day)
 
+    @functools.lru_cache(maxsize=16)
+    def make_gis(fmt: str, day: date | None) -> downloads.Download:
+        return gis.zones_file(atlas, day, fmt)
+
     def download(scope: str, kind: str, ext: str) -> Response:
-        if kind not in downloads.KINDS or downloads.EXTENSIONS[cast(downloads.Kind, kind)] != ext:
+        name = f"{kind}.{ext}"  # zones.shp.zip arrives as kind "zones.shp", ext "zip"
+        if name.startswith(f"{gis.LAYER}.") and name.removeprefix(f"{gis.LAYER}.") in gis.FORMATS:
+            made = make_gis(name.removeprefix(f"{gis.LAYER}."), _scope_day(scope, atlas))
+        elif kind in downloads.KINDS and downloads.EXTENSIONS[cast(downloads.Kind, kind)] == ext:
+            made = make(cast(downloads.Kind, kind), _scope_day(scope, atlas))
+        else:
             abort(404)
-        made = make(cast(downloads.Kind, kind), _scope_day(scope, atlas))
         response = Response(made.body, content_type=made.media_type)  # it names its charset
         response.headers["Content-Disposition"] = f'attachment; filename="{made.filename}"'
         response.headers["Cache-Control"] = "no-cache"
