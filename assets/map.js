@@ -160,13 +160,13 @@
       const trigger = window.dash_clientside.callback_context.triggered_id;
       if (trigger === ID.PREV) return [Math.max(0, value - 1), noUpdate(), noUpdate()];
       if (trigger === ID.NEXT) return [Math.min(max, value + 1), noUpdate(), noUpdate()];
-      if (value >= max) return [max, true, "▶ Play"];
+      if (value >= max) return [max, true, C.text.play];
       return [value + 1, noUpdate(), noUpdate()];
     },
 
     togglePlay(clicks, stopped, value, max) {
-      if (!stopped) return [true, "▶ Play", noUpdate()];
-      return [false, "❚❚ Pause", value >= max ? 0 : noUpdate()];
+      if (!stopped) return [true, C.text.play, noUpdate()];
+      return [false, C.text.pause, value >= max ? 0 : noUpdate()];
     },
 
     speed(ms) {

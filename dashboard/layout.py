@@ -12,6 +12,7 @@ from dashboard import ids
 from dashboard.model import Faction
 from dashboard.render import panel as panel_renderer
 from dashboard.summary import PlacePanel
+from dashboard.text import TEXT
 
 SPEEDS = (("0.5×", 1600), ("1×", 800), ("2×", 400), ("4×", 200))
 DEFAULT_SPEED = 800
@@ -89,7 +90,7 @@ def controls(*, marks: dict[int, Any], index: int, label: str) -> html.Section:
                 className="buttons",
                 children=[
                     html.Button("◀", id=ids.PREV, className="step", title="Previous day (←)"),
-                    html.Button("▶ Play", id=ids.PLAY, className="play", title="Play / pause (space)"),
+                    html.Button(TEXT["en"]["play"], id=ids.PLAY, className="play", title="Play / pause (space)"),
                     html.Button("▶", id=ids.NEXT, className="step", title="Next day (→)"),
                     dcc.RadioItems(
                         id=ids.SPEED,
