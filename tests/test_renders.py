@@ -1,0 +1,180 @@
+"""Exports as a bounded, shared resource (dashboard/renders.py): single-flight, a bounded queue answering 503, a
+content-addressed cache on disk, the renderer process's socket, the closed set of exports and pre-rendering."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from toy import toy_atlas
+
+from dashboard import renders
+from dashboard.app import create_app
+from dashboard.config import Settings
+from dashboard.renders import BusyError, Exports, Job, Renderer
+
+ATLAS = toy_atlas()
+LAST = ATLAS.dates[-1]
+
+
+class Gate:
+    """A render that waits until the test opens the gate, counting how often it ran."""
+
+    def __init__(self) -> None:
+        self.opened, self.calls = threading.Event(), 0
+
+    def draw(self) -> bytes:
+        self.calls += 1
+        assert self.opened.wait(10)
+        return b"image"
+
+
+def test_simultaneous_requests_for_one_file_cost_one_render(tmp_path: Path) -> None:
+    renderer, gate = Renderer(size=2), Gate()
+    with ThreadPoolExecutor(8) as pool:
+        waiting = [pool.submit(renderer.get, tmp_path / "a.png", gate.draw) for _ in range(8)]
+        time.sleep(0.2)
+        gate.opened.set()
+        paths = [w.result() for w in waiting]
+    assert paths == [tmp_path / "a.png"] * 8 and gate.calls == renderer.renders == 1
+    assert renderer.get(tmp_path / "a.png", gate.draw) == tmp_path / "a.png" and gate.calls == 1  # from disk
+
+
+def test_a_full_queue_refuses_another_render_and_takes_it_once_there_is_room(tmp_path: Path) -> None:
+    renderer, gate = Renderer(size=2, wait=5), Gate()
+    with ThreadPoolExecutor(2) as pool:
+        first = [pool.submit(renderer.get, tmp_path / f"{n}.png", gate.draw) for n in range(2)]
+        time.sleep(0.2)
+        with pytest.raises(BusyError):
+            renderer.get(tmp_path / "2.png", gate.draw)
+        gate.opened.set()
+        assert [f.result() for f in first] == [tmp_path / "0.png", tmp_path / "1.png"]
+    assert renderer.get(tmp_path / "2.png", gate.draw).read_bytes() == b"image" and renderer.renders == 3
+
+
+def test_a_render_that_outlasts_the_wait_is_busy_and_still_lands_in_the_cache(tmp_path: Path) -> None:
+    renderer, gate = Renderer(size=2, wait=0.2), Gate()
+    with pytest.raises(BusyError):
+        renderer.get(tmp_path / "slow.png", gate.draw)
+    gate.opened.set()
+    for _ in range(50):
+        if (tmp_path / "slow.png").exists():
+            break
+        time.sleep(0.05)
+    assert renderer.get(tmp_path / "slow.png", gate.draw).read_bytes() == b"image" and gate.calls == 1
+
+
+def test_a_failed_render_reaches_every_waiter_and_the_next_request_tries_again(tmp_path: Path) -> None:
+    renderer = Renderer()
+
+    def broken() -> bytes:
+        raise ValueError("no")
+
+    with pytest.raises(ValueError, match="no"):
+        renderer.get(tmp_path / "x.png", broken)
+    assert renderer.pending == {} and renderer.get(tmp_path / "x.png", lambda: b"ok").read_bytes() == b"ok"
+
+
+# ---------------------------------------------------------------- the closed set and the cache key
+
+
+def test_the_report_set_is_every_date_language_and_summarised_place_and_one_series_per_language() -> None:
+    jobs = list(renders.report_jobs(ATLAS))
+    views = len(ATLAS.dates) * 2 * (1 + len(ATLAS.summaries))
+    assert len(jobs) == 3 * views + 2 * 2 and len(set(jobs)) == len(jobs)
+    assert Job("png", LAST, "hama", "ar") in jobs and Job("gif", None, None, "en") in jobs
+    assert {j.place for j in jobs} == {None, *ATLAS.summaries}
+
+
+def test_the_cache_key_changes_with_the_data_and_the_job() -> None:
+    version = renders.data_version(ATLAS)
+    assert version == renders.data_version(toy_atlas())
+    job = Job("png", LAST, None, "en")
+    assert renders.key(version, job) == renders.key(version, Job("png", LAST, None, "en"))
+    assert renders.key(version, job) != renders.key(version, Job("svg", LAST, None, "en"))
+    assert renders.key(version, job) != renders.key("other data", job)
+
+
+# ---------------------------------------------------------------- over HTTP, with real renders
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[Any]:
+    yield create_app(Settings(state_dir=tmp_path), ATLAS).server.test_client()
+
+
+@pytest.fixture
+def renderer(monkeypatch: pytest.MonkeyPatch) -> Iterator[Renderer]:
+    """A fresh process renderer for the test (the module keeps one per process)."""
+    fresh = Renderer()
+    monkeypatch.setitem(renders._local, "renderer", fresh)
+    yield fresh
+    renders.export.stop()
+
+
+def test_simultaneous_first_requests_for_an_image_share_one_render(client: Any, renderer: Renderer) -> None:
+    url = f"/export/png?date={LAST}&place=hama&lang=ar"
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(lambda _: client.get(url), range(6)))
+    assert [a.status_code for a in answers] == [200] * 6
+    assert {a.data for a in answers} == {answers[0].data} and answers[0].data.startswith(b"\x89PNG")
+    assert renderer.renders == 1
+    assert client.get(url).data == answers[0].data and renderer.renders == 1
+
+
+def test_a_full_renderer_answers_503_with_retry_after(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    full, gate = Renderer(size=1, wait=5), Gate()
+    monkeypatch.setitem(renders._local, "renderer", full)
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(full.get, Path("/nonexistent/held.png"), gate.draw)
+        time.sleep(0.2)
+        response = client.get(f"/export/svg?date={LAST}")
+        gate.opened.set()
+    assert response.status_code == 503 and response.headers["Retry-After"] == str(renders.RETRY_AFTER)
+    assert b"Traceback" not in response.data
+
+
+def test_places_outside_the_set_redirect_to_the_country_view_or_are_a_404(client: Any) -> None:
+    moved = client.get(f"/export/png?date={LAST}&place=morek&lang=ar")  # a place without a summary
+    assert moved.status_code == 302 and moved.headers["Location"] == f"/export/png?date={LAST}&lang=ar"
+    unknown = client.get("/export/png?place=atlantis")
+    assert unknown.status_code == 404 and b"No such place" in unknown.data and b"atlantis" not in unknown.data
+    assert client.get("/export/png?lang=fr").status_code == 404
+
+
+def test_prerendered_files_are_served_without_a_render(tmp_path: Path, renderer: Renderer) -> None:
+    exports = Exports(ATLAS, tmp_path / renders.FOLDER)
+    jobs = [Job("png", LAST, None, "en"), Job("html", None, None, "ar")]
+    assert renders.prerender(exports, jobs) == 2 and renders.prerender(exports, jobs) == 0
+    client = create_app(Settings(state_dir=tmp_path), ATLAS).server.test_client()  # another server, same folder
+    png = client.get(f"/export/png?date={LAST}")
+    assert png.status_code == 200 and png.data == exports.path(jobs[0]).read_bytes()
+    assert client.get("/export/html?lang=ar").status_code == 200 and renderer.renders == 0
+
+
+# ---------------------------------------------------------------- the renderer process's socket
+
+
+def test_workers_ask_the_renderer_process_over_its_socket(tmp_path: Path, renderer: Renderer) -> None:
+    socket_path = str(tmp_path / "renderer.sock")
+    folder = tmp_path / renders.FOLDER
+    server = renders.RenderServer(socket_path, toy_atlas, folder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        worker = Exports(ATLAS, folder, socket_path)
+        path = worker.file(Job("svg", LAST, "hama", "en"))
+        assert path.read_bytes().startswith(b"<svg") and server.renderer.renders == 1
+        assert worker.file(Job("svg", LAST, "hama", "en")) == path and server.renderer.renders == 1
+        stale = Exports(ATLAS, folder, socket_path)
+        stale.version = "data the renderer does not have"
+        with pytest.raises(BusyError):
+            stale.file(Job("png", LAST, None, "en"))
+        assert renderer.renders == 0  # nothing rendered in the worker
+    finally:
+        server.shutdown()
+        server.server_close()
