@@ -173,7 +173,9 @@ def _clamp(value: float, low: float, high: float) -> float:
 # ---------------------------------------------------------------- the page
 
 
-def page(atlas: Atlas, query: EmbedQuery, figure: export.Figure, *, script_url: str) -> str:
+def page(
+    atlas: Atlas, query: EmbedQuery, figure: export.Figure, *, script_url: str, plotly_url: str = PLOTLY_PATH
+) -> str:
     """The /embed page around `figure` (`replay_figure` for `query`).
 
     Scripts are files (no inline script, for the CSP); the figure travels as JSON data. Only the text
@@ -218,7 +220,7 @@ figcaption {{ padding: 6px 10px; font-size: 13px; color: #333; }}
 </figure>
 {_place_html(atlas, query)}
 <script type="application/json" id="embed-data">{export.script_json(data)}</script>
-<script src="{PLOTLY_PATH}"></script>
+<script src="{e(plotly_url)}"></script>
 <script src="{e(script_url)}"></script>
 </body>
 </html>

@@ -50,6 +50,7 @@ WAIT_SECONDS = 20.0  # how long a request waits for its render (the render goes 
 RETRY_AFTER = 10  # seconds, in a 503's Retry-After
 RESTART_EVERY = 100  # renders per Chromium
 RELOAD_SECONDS = 10.0
+NICE = 10  # the renderer's CPU priority below the workers' (Chromium inherits it)
 SOCKET_ENV = "DASHBOARD_RENDERER"
 FOLDER = "renders"
 
@@ -240,6 +241,7 @@ class RenderServer(socketserver.ThreadingUnixStreamServer):
     """The renderer process: the data of the data folder (its last good set), one `Renderer`, one Chromium."""
 
     daemon_threads = True
+    request_queue_size = 64  # connections waiting to be accepted (socketserver's default, 5, refuses a burst)
 
     def __init__(self, socket_path: str, load: Callable[[], Atlas], folder: Path) -> None:
         self.load, self.folder = load, folder
@@ -288,6 +290,10 @@ def serve(socket_path: str, load: Callable[[], Atlas], folder: Path) -> None:
     Path(socket_path).unlink(missing_ok=True)
     try:
         with RenderServer(socket_path, load, folder) as server:
+            try:
+                export.render({"data": [], "layout": {}}, "png", width=10, height=10)  # Chromium up before requests
+            except Exception:  # the first request tries again
+                log.exception("Chromium did not start")
             log.info("renderer listening on %s", socket_path)
             server.serve_forever()
     finally:
@@ -306,7 +312,7 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="[renderer] %(levelname)s %(name)s: %(message)s")
     for chatty in ("kaleido", "choreographer", "logistro"):  # a line per tab and per temporary folder
         logging.getLogger(chatty).setLevel(logging.WARNING)
-    os.nice(10)  # pages and callbacks first: renders take the CPU they leave
+    os.nice(NICE)  # pages and callbacks first
     settings = Settings.from_env()
     serve(args.socket, lambda: load_good(settings)[0], settings.state_dir / FOLDER)
 

@@ -34,11 +34,20 @@ class Gate:
         return b"image"
 
 
+def until(condition: Any) -> None:
+    for _ in range(200):
+        if condition():
+            return
+        time.sleep(0.05)
+    pytest.fail("timed out")
+
+
 def test_simultaneous_requests_for_one_file_cost_one_render(tmp_path: Path) -> None:
     renderer, gate = Renderer(size=2), Gate()
     with ThreadPoolExecutor(8) as pool:
         waiting = [pool.submit(renderer.get, tmp_path / "a.png", gate.draw) for _ in range(8)]
-        time.sleep(0.2)
+        until(lambda: gate.calls == 1)
+        time.sleep(0.2)  # the other seven asking meanwhile
         gate.opened.set()
         paths = [w.result() for w in waiting]
     assert paths == [tmp_path / "a.png"] * 8 and gate.calls == renderer.renders == 1
@@ -49,7 +58,7 @@ def test_a_full_queue_refuses_another_render_and_takes_it_once_there_is_room(tmp
     renderer, gate = Renderer(size=2, wait=5), Gate()
     with ThreadPoolExecutor(2) as pool:
         first = [pool.submit(renderer.get, tmp_path / f"{n}.png", gate.draw) for n in range(2)]
-        time.sleep(0.2)
+        until(lambda: len(renderer.pending) == 2)
         with pytest.raises(BusyError):
             renderer.get(tmp_path / "2.png", gate.draw)
         gate.opened.set()
@@ -127,12 +136,14 @@ def test_simultaneous_first_requests_for_an_image_share_one_render(client: Any, 
     assert client.get(url).data == answers[0].data and renderer.renders == 1
 
 
-def test_a_full_renderer_answers_503_with_retry_after(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_full_renderer_answers_503_with_retry_after(
+    client: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     full, gate = Renderer(size=1, wait=5), Gate()
     monkeypatch.setitem(renders._local, "renderer", full)
     with ThreadPoolExecutor(1) as pool:
-        pool.submit(full.get, Path("/nonexistent/held.png"), gate.draw)
-        time.sleep(0.2)
+        pool.submit(full.get, tmp_path / "held.png", gate.draw)
+        until(lambda: len(full.pending) == 1)
         response = client.get(f"/export/svg?date={LAST}")
         gate.opened.set()
     assert response.status_code == 503 and response.headers["Retry-After"] == str(renders.RETRY_AFTER)
