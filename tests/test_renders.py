@@ -189,3 +189,80 @@ def test_workers_ask_the_renderer_process_over_its_socket(tmp_path: Path, render
     finally:
         server.shutdown()
         server.server_close()
+
+
+# ---------------------------------------------------------------- under gunicorn
+
+
+def _tree(root: int) -> list[str]:
+    """The command lines of `root` and every process under it."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    tree, frontier = [root], [root]
+    while frontier:
+        frontier = [pid for pid, parent in parents.items() if parent in frontier]
+        tree += frontier
+    lines = []
+    for pid in tree:
+        try:
+            lines.append(Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except OSError:
+            continue
+    return lines
+
+
+def test_gunicorn_workers_share_one_renderer_and_one_chromium(tmp_path: Path) -> None:
+    """Three workers asked at once for one image: one render, in the one renderer process, by its one Chromium."""
+    import http.client
+    import os
+    import socket
+    import subprocess
+    import sys
+    import tempfile
+
+    from dashboard.config import PROJECT_ROOT
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "DASHBOARD_STATE_DIR": str(tmp_path), "GUNICORN_CMD_ARGS": ""}
+    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(
+        [*command, "--workers", "3"], cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+    def get(path: str) -> tuple[int, bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read()
+
+    try:
+        until_up = time.monotonic() + 180
+        while time.monotonic() < until_up:
+            try:
+                get("/_dash-dependencies")
+                break
+            except OSError:
+                time.sleep(1)
+        renderer_socket = Path(tempfile.gettempdir(), f"dashboard-renderer-{server.pid}.sock")
+        while time.monotonic() < until_up and not renderer_socket.exists():  # it loads the data before it listens
+            time.sleep(0.5)
+        day = "2024-12-05"
+        with ThreadPoolExecutor(6) as pool:
+            answers = list(pool.map(lambda _: get(f"/export/png?date={day}&place=hama"), range(6)))
+        assert [status for status, _ in answers] == [200] * 6 and len({body for _, body in answers}) == 1
+        assert len(list((tmp_path / renders.FOLDER).glob("*.png"))) == 1
+        tree = _tree(server.pid)
+        assert sum("dashboard.renders" in line for line in tree) == 1
+        programs = [line.split(" ")[0] for line in tree if "--type=" not in line]  # not Chromium's helpers
+        browsers = [p for p in programs if p.endswith(("/chromium", "/chrome"))]
+        assert len(browsers) == 1, browsers
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
