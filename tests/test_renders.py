@@ -3,6 +3,12 @@ content-addressed cache on disk, the renderer process's socket, the closed set o
 
 from __future__ import annotations
 
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -15,7 +21,7 @@ from toy import toy_atlas
 
 from dashboard import renders
 from dashboard.app import create_app
-from dashboard.config import Settings
+from dashboard.config import PROJECT_ROOT, Settings
 from dashboard.renders import BusyError, Exports, Job, Renderer
 
 ATLAS = toy_atlas()
@@ -218,15 +224,6 @@ def _tree(root: int) -> list[str]:
 
 def test_gunicorn_workers_share_one_renderer_and_one_chromium(tmp_path: Path) -> None:
     """Three workers asked at once for one image: one render, in the one renderer process, by its one Chromium."""
-    import http.client
-    import os
-    import socket
-    import subprocess
-    import sys
-    import tempfile
-
-    from dashboard.config import PROJECT_ROOT
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -266,3 +263,20 @@ def test_gunicorn_workers_share_one_renderer_and_one_chromium(tmp_path: Path) ->
     finally:
         server.terminate()
         server.wait(timeout=60)
+
+
+def prerender_cli(state: Path, formats: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "dashboard", "export", "prerender", "--state-dir", str(state)]
+    return subprocess.run(
+        [*command, "--formats", formats], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False, timeout=300
+    )
+
+
+def test_prerender_on_the_command_line_fills_the_cache_once(tmp_path: Path) -> None:
+    first = prerender_cli(tmp_path, "html")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip() == f"2 rendered, 0 already in {tmp_path / renders.FOLDER}"
+    assert len(list((tmp_path / renders.FOLDER).glob("*.html"))) == 2
+    assert prerender_cli(tmp_path, "html").stdout.strip() == f"0 rendered, 2 already in {tmp_path / renders.FOLDER}"
+    bad = prerender_cli(tmp_path, "png,bmp")
+    assert bad.returncode == 2 and "unknown format(s) bmp" in bad.stderr and "Traceback" not in bad.stderr
