@@ -25,7 +25,6 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from dashboard import export, figures, ids, renders, serving
 from dashboard.callbacks import quoted
-from dashboard.config import Settings
 from dashboard.downloads import parse_date
 from dashboard.model import Atlas
 from dashboard.summary import find_place, place_panel
@@ -281,13 +280,11 @@ def export_job(fmt: str, args: Mapping[str, str], atlas: Atlas) -> renders.Job |
     return renders.Job(fmt, day, place.id if place else None, lang)
 
 
-
-def register(app: Dash, atlas: Atlas, exports: renders.Exports | None = None) -> None:
+def register(app: Dash, atlas: Atlas, exports: renders.Exports) -> None:
     """/embed, plotly.js for it, /export/<format> downloads (`renders`: a closed set, cached on disk), and the share
     panel's callback. Each language's replay is made before the first visitor asks (`serving.warm`)."""
     server = app.server
     script_url = app.get_asset_url("embed.js")
-    exports = exports or renders.exports_for(atlas, Settings().state_dir)
 
     @functools.cache
     def replay(lang: str) -> export.Replay:
@@ -317,7 +314,7 @@ def register(app: Dash, atlas: Atlas, exports: renders.Exports | None = None) ->
             path = exports.file(job)
         except renders.BusyError:
             headers = {"Retry-After": str(renders.RETRY_AFTER)}
-            return Response("BusyError rendering: try again shortly.\n", 503, mimetype="text/plain", headers=headers)
+            return Response("Busy rendering: try again shortly.\n", 503, mimetype="text/plain", headers=headers)
         response = send_file(path, mimetype=MIMETYPES[fmt], max_age=3600, conditional=True)
         response.headers["Content-Disposition"] = f'attachment; filename="{job.filename()}"'
         response.set_etag(path.stem)  # content-addressed: the same on every machine
