@@ -247,7 +247,7 @@
             `${shortDate(data.dates[day])} · `,
             h("Span", { className: `confidence ${confidence}` }, confidence),
             " · ",
-            h("A", { href: url, title, target: "_blank", rel: "noopener" }, title.split(":")[0]),
+            url ? h("A", { href: url, title, target: "_blank", rel: "noopener" }, title.split(":")[0]) : title,
           ]),
         ]),
         h("Div", { className: "change-holders" }, [...named(previous), " → ", ...named(holder)]),

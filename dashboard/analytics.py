@@ -19,6 +19,7 @@ from shapely.geometry import mapping
 
 from dashboard import stats
 from dashboard.model import Atlas, GeoJSON, Place
+from dashboard.summary import source_label
 from dashboard.timeline import Change, changed_places, holders_by_date, latest_events_by_date
 
 COUNTRY = "Syria"
@@ -207,7 +208,7 @@ def browser_data(atlas: Atlas, analytics: Analytics, limit: int = LIST_LIMIT) ->
     """
     index = {d: i for i, d in enumerate(analytics.dates)}
     listed = {k: pair.places[:limit] for k, pair in analytics.changes.items()}
-    sources = sorted({(c.event.source_title, c.event.source_url) for rows in listed.values() for c in rows})
+    sources = sorted({(source_label(c.event), c.event.source_url) for rows in listed.values() for c in rows})
     source_index = {s: i for i, s in enumerate(sources)}
     places = {p.id: p for p in atlas.timeline.places}
     shown = sorted({c.event.place_id for rows in listed.values() for c in rows})
@@ -232,7 +233,7 @@ def browser_data(atlas: Atlas, analytics: Analytics, limit: int = LIST_LIMIT) ->
                         c.previous,
                         c.event.holder,
                         c.event.confidence,
-                        source_index[c.event.source_title, c.event.source_url],
+                        source_index[source_label(c.event), c.event.source_url],
                     ]
                     for c in sorted(listed[a, b], key=lambda c: c.event.date)  # stable: importance within a day
                 ],

@@ -1,4 +1,4 @@
-"""Command line: python -m dashboard [run|build|validate|info|export]."""
+"""Command line: python -m dashboard [run|build|validate|info|sources|export]."""
 
 from __future__ import annotations
 
@@ -119,6 +119,35 @@ def info(data_dir: Path) -> None:
             for f in factions
         ]
         click.echo(f"{day}  " + "  ".join(cells))
+
+
+@main.command()
+@DATA_DIR_OPTION
+def sources(data_dir: Path) -> None:
+    """Who backs the record: rows per domain and per URL, and the confidence mix."""
+    from dashboard.load import Report, read_inputs
+    from dashboard.model import INFERRED
+    from dashboard.sourcing import tally
+    from dashboard.timeline import sourced
+
+    report = Report()
+    inputs = read_inputs(data_dir, report)
+    if inputs is None:
+        raise click.ClickException("\n".join(str(p) for p in report.problems))
+    events = inputs.timeline.events
+    t = tally(sourced(events), inputs.timeline.area_events, sum(e.confidence == INFERRED for e in events), inputs.sites)
+    kinds = {site.domain: site.kind for site in inputs.sites.values()}
+    click.echo(
+        f"{t.point_rows} point rows (events.csv), {t.area_rows} area rows (area_events.csv), "
+        f"{t.inferred_places} inferred changes (no source)"
+    )
+    click.echo("confidence: " + ", ".join(f"{c} {n}" for c, n in t.confidence.items()))
+    click.echo("\nrows per domain:")
+    for domain, n in t.by_domain:
+        click.echo(f"{n:5d}  {domain} ({kinds.get(domain, 'unlisted')})")
+    click.echo("\nrows per URL:")
+    for url, n in t.by_url:
+        click.echo(f"{n:5d}  {url}")
 
 
 @main.group()

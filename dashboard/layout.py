@@ -11,7 +11,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.figures import ink
 from dashboard.model import Faction
-from dashboard.summary import PlacePanel
+from dashboard.summary import HistoryRow, PlacePanel
 
 SPEEDS = (("0.5×", 1600), ("1×", 800), ("2×", 400), ("4×", 200))
 DEFAULT_SPEED = 800
@@ -170,6 +170,14 @@ def panel_head(content: PlacePanel) -> list[Any]:
     ]
 
 
+def _source_cell(row: HistoryRow) -> list[Any]:
+    """The source link, and how the change reached the place (an area event, or inferred with no source)."""
+    link = [html.A(row.source_title or "source", href=row.source_url, target="_blank", rel="noopener")]
+    if not row.source_url:
+        return [html.Span(row.via, className="via")]
+    return [*link, html.Span(f" · {row.via}", className="via")] if row.via else link
+
+
 def panel_body(content: PlacePanel) -> list[Any]:
     rows = [
         html.Tr(
@@ -177,7 +185,7 @@ def panel_body(content: PlacePanel) -> list[Any]:
                 html.Td(row.date.isoformat()),
                 html.Td([_dot(row.before), row.before.label, " → ", _dot(row.after), row.after.label]),
                 html.Td(row.confidence, className=f"confidence {row.confidence}"),
-                html.Td(html.A(row.source_title or "source", href=row.source_url, target="_blank", rel="noopener")),
+                html.Td(_source_cell(row)),
             ],
             title=row.note,
         )

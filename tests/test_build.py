@@ -57,7 +57,7 @@ def test_build_leaves_analyst_files_untouched_and_no_temporary_files(data_copy: 
 def test_build_refuses_bad_input_and_writes_nothing(data_copy: Path) -> None:
     before = digests(data_copy / "zones")
     with (data_copy / "events.csv").open("a", encoding="utf-8") as handle:
-        handle.write("2024-12-01,atlantis,hts,confirmed,https://example.org,Example,\n")
+        handle.write("2024-12-01,atlantis,hts,reported,https://www.politico.eu/x,Ex,2024-12-01,Names Atlantis,,,\n")
     result = run_cli("build", "--data-dir", str(data_copy))
     assert result.returncode == 1
     assert "events.csv row" in result.stderr and "unknown-place" in result.stderr and "atlantis" in result.stderr
