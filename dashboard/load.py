@@ -421,6 +421,9 @@ def _check_source(
         elif site is not None and site.kind == "mirror":
             report.add(file, where, "mirror-source", f"{site.domain} is a mirror or re-post: cite the original")
             ok = False
+        elif site is not None and site.kind == "reference":
+            report.add(file, where, "reference-source", f"{site.domain} is a reference work: cite the outlet it cites")
+            ok = False
     if r.published is not None and r.published < day:
         report.add(file, where, "source-predates-event", f"the source ({r.published}) predates the event ({day})")
         ok = False
