@@ -237,6 +237,24 @@ class SourceSite(_Row):
         return value
 
 
+class PublishedRow(_Row):
+    """A row of published_shares.csv: one faction's (or group's) share of Syria on a published map."""
+
+    figure: str = Field(pattern=r"^[a-z0-9_]+$")
+    source: str = Field(min_length=1)
+    map_date: date
+    compare_on: date
+    url: str
+    factions: str = Field(min_length=1)  # faction ids joined by "+"
+    percent: float = Field(ge=0, le=100)
+    note: str = ""
+
+    @field_validator("url")
+    @classmethod
+    def _http(cls, value: str) -> str:
+        return _http_url(value)
+
+
 class SourceEntry(_Row):
     title: str = Field(min_length=1)
     url: str
@@ -730,6 +748,26 @@ def read_overrides(
     return tuple(overrides)
 
 
+def read_published(data_dir: Path, report: Report, faction_ids: set[str]) -> tuple[PublishedRow, ...]:
+    """published_shares.csv (optional): area figures of published maps, for `info --compare`."""
+    file = "published_shares.csv"
+    if not (data_dir / file).exists():
+        return ()
+    rows = []
+    for line, row in _read_csv(data_dir / file, report, tuple(PublishedRow.model_fields)):
+        try:
+            r = PublishedRow.model_validate(row)
+        except ValidationError as error:
+            report.add(file, f"row {line}", "schema", _explain(error))
+            continue
+        unknown = [f for f in r.factions.split("+") if f not in faction_ids]
+        if unknown:
+            report.add(file, f"row {line}", "unknown-faction", f"{', '.join(unknown)} not in factions.csv")
+            continue
+        rows.append(r)
+    return tuple(rows)
+
+
 def read_summaries(data_dir: Path, report: Report, place_ids: set[str]) -> dict[str, Summary]:
     file = "summaries.yaml"
     path = data_dir / file
@@ -864,6 +902,7 @@ def validate(data_dir: Path) -> list[Problem]:
     inputs = read_inputs(data_dir, report)
     if inputs is not None:
         read_summaries(data_dir, report, {p.id for p in inputs.timeline.places})
+        read_published(data_dir, report, set(inputs.timeline.faction_ids))
     return report.problems
 
 

@@ -119,3 +119,15 @@ def test_claimed_ground_is_inside_its_factions_zone_and_only_where_the_latest_ch
             elif any(z.covers(here) for z in zones.values()):
                 assert in_claimed, (day, place.id)
     assert any(atlas.claimed[d]["features"] for d in atlas.dates)
+
+
+def test_info_compare_prints_our_share_next_to_each_published_figure() -> None:
+    result = run_cli("info", "--compare")
+    assert result.returncode == 0, result.stderr
+    jusoor = result.stdout.split("\n\n")[0]
+    assert "ours on 2024-11-26" in jusoor and "published  63.4 %" in jusoor
+    lines = [line for line in jusoor.splitlines() if "published" in line]
+    assert len(lines) == 3
+    for line in lines:  # every faction within 2 points of Jusoor on 26 Nov 2024
+        assert abs(float(line.split("difference")[1].split()[0])) <= 2.0, line
+    assert "of it claimed" in result.stdout

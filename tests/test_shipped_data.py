@@ -192,3 +192,14 @@ def test_inferred_changes_cite_no_source_and_name_their_neighbour(atlas: Atlas) 
     for event in inferred:
         assert (event.source_url, event.source_title, event.evidence) == ("", "", "")
         assert event.note == f"inferred from {names[event.inferred_from]}"
+
+
+def test_the_sdf_never_holds_more_than_31_percent(atlas: Atlas) -> None:
+    """Published maps put the SDF at about 25.6 % (2020-2024) and 20-28 % after the collapse."""
+    for day in atlas.dates:
+        areas = {f["properties"]["faction"]: f["properties"]["area_km2"] for f in atlas.zones[day]["features"]}
+        assert 100 * areas.get("sdf", 0) / sum(areas.values()) <= 31.0, day
+
+
+def test_the_record_runs_to_the_end_of_december(atlas: Atlas) -> None:
+    assert atlas.dates[-1] == D("2024-12-31") and len(atlas.dates) == 36
