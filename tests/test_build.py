@@ -131,3 +131,17 @@ def test_info_compare_prints_our_share_next_to_each_published_figure() -> None:
     for line in lines:  # every faction within 2 points of Jusoor on 26 Nov 2024
         assert abs(float(line.split("difference")[1].split()[0])) <= 2.0, line
     assert "of it claimed" in result.stdout
+
+
+def test_sources_prints_rows_per_domain_and_url_and_the_confidence_mix() -> None:
+    result = run_cli("sources")
+    assert result.returncode == 0, result.stderr
+    head, _, rest = result.stdout.partition("\nrows per domain:\n")
+    domains, _, urls = rest.partition("\nrows per URL:\n")
+    points = int(head.split(" point rows")[0])
+    areas = int(head.split("(events.csv), ")[1].split(" area rows")[0])
+    mix = dict(item.split() for item in head.split("confidence: ")[1].splitlines()[0].split(", "))
+    assert sum(int(n) for n in mix.values()) == points + areas
+    assert sum(int(line.split()[0]) for line in domains.strip().splitlines()) == points + areas
+    assert sum(int(line.split()[0]) for line in urls.strip().splitlines()) == points + areas
+    assert "(mirror)" not in domains and "(unlisted)" not in domains
