@@ -63,8 +63,8 @@ def test_page_loads_offline_with_no_errors_and_draws_every_zone(
     assert large <= set(drawn_factions(page)) <= holding
     key = page.locator(f"#{ids.MAP_KEY}").text_content()
     assert "Syrian government ·" in key and "%" in key and "Claimed only" in key
-    assert page.locator(f"#{ids.MAP_KEY} .as-of").text_content() == "As of 10 December 2024"
-    assert drawn_dates(page) == ["2024-12-10"]
+    assert page.locator(f"#{ids.MAP_KEY} .as-of").text_content() == "As of 31 December 2024"
+    assert drawn_dates(page) == ["2024-12-31"]
     screenshot(page, "01-loaded-10-december")
     assert recorder.errors == []
     assert recorder.off_loopback() == []
@@ -148,9 +148,9 @@ def test_a_malformed_date_shows_a_notice_and_the_default_date(page: Any, app_url
     open_map(page, f"{app_url}?date=2024-13-45&place=hama")
     wait_for_text(page, f"#{ids.NOTICE}", "No map for date “2024-13-45”")
     assert page.locator(f"#{ids.NOTICE}").is_visible()
-    assert page.locator(LABEL).inner_text() == "10 December 2024"
+    assert page.locator(LABEL).inner_text() == "31 December 2024"
     wait_for_text(page, f"#{ids.PANEL} h2", "Hama")
-    page.wait_for_function("location.search === '?date=2024-12-10&place=hama'")
+    page.wait_for_function("location.search === '?date=2024-12-31&place=hama'")
     screenshot(page, "05-malformed-date-notice")
     assert recorder.errors == []
 
