@@ -85,7 +85,7 @@ def _serve_downloads(app: Dash, atlas: Atlas, numbers: analytics.Analytics) -> N
         if kind not in downloads.KINDS or downloads.EXTENSIONS[cast(downloads.Kind, kind)] != ext:
             abort(404)
         made = make(cast(downloads.Kind, kind), _scope_day(scope, atlas))
-        response = Response(made.body, mimetype=made.media_type)
+        response = Response(made.body, content_type=made.media_type)  # it names its charset
         response.headers["Content-Disposition"] = f'attachment; filename="{made.filename}"'
         response.headers["Cache-Control"] = "no-cache"
         response.add_etag()
@@ -98,12 +98,9 @@ def _scope_day(scope: str, atlas: Atlas) -> date | None:
     """None for the whole series, else a date with data; anything else is a 404."""
     if scope == SERIES:
         return None
-    try:
-        day = date.fromisoformat(scope)
-    except ValueError:
-        abort(404)
+    day = downloads.parse_date(scope)
     if day not in atlas.zones:
-        abort(404)
+        abort(404, description=f"Dates are written YYYY-MM-DD, from {atlas.dates[0]} to {atlas.dates[-1]}.")
     return day
 
 

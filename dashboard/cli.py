@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from dashboard.config import BASEMAPS, DEFAULT_DATA_DIR, Settings
 
 if TYPE_CHECKING:
+    from dashboard.load import Problem
     from dashboard.model import Atlas
 
 DATA_DIR_OPTION = click.option(
@@ -42,9 +43,13 @@ def run(data_dir: Path, host: str, port: int, basemap: str, debug: bool) -> None
 
     from dashboard import serving
     from dashboard.app import create_app
+    from dashboard.load import DataError
 
     settings = Settings(data_dir=data_dir, host=host, port=port, basemap=basemap, debug=debug)
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except Exception as error:  # bad data (or a loader bug): the problem list, not a traceback
+        _fail(DataError.of(error, data_dir).problems, f"not serving {data_dir}: fix the inputs above")
     # What the app makes on first request (the analytics overlays) is made while it starts serving.
     threading.Thread(target=serving.warm, args=(app.server,), name="warm", daemon=True).start()
     app.run(host=host, port=port, debug=debug)
@@ -54,15 +59,23 @@ def run(data_dir: Path, host: str, port: int, basemap: str, debug: bool) -> None
 @DATA_DIR_OPTION
 def validate(data_dir: Path) -> None:
     """Check every input file; list each problem with its file, row or feature, and rule."""
+    from dashboard.load import DataError
     from dashboard.load import validate as validate_inputs
 
-    problems = validate_inputs(data_dir)
+    try:
+        problems = validate_inputs(data_dir)
+    except Exception as error:  # a loader bug: still a problem list
+        problems = DataError.of(error, data_dir).problems
+    if problems:
+        _fail(problems, f"{len(problems)} problem(s) found in {data_dir}")
+    click.echo(f"{data_dir}: all inputs valid")
+
+
+def _fail(problems: list[Problem], last: str) -> NoReturn:
     for problem in problems:
         click.echo(str(problem), err=True)
-    if problems:
-        click.echo(f"{len(problems)} problem(s) found in {data_dir}", err=True)
-        sys.exit(1)
-    click.echo(f"{data_dir}: all inputs valid")
+    click.echo(last, err=True)
+    sys.exit(1)
 
 
 @main.command()
@@ -70,16 +83,17 @@ def validate(data_dir: Path) -> None:
 def build(data_dir: Path) -> None:
     """Regenerate zones/YYYY-MM-DD.geojson from places, events and overrides."""
     from dashboard.build import build_days, day_problems, write_zones, zone_files
-    from dashboard.load import Report, read_inputs
+    from dashboard.load import DataError, Report, read_inputs
     from dashboard.timeline import timeline_dates
 
     report = Report()
-    inputs = read_inputs(data_dir, report)
+    try:
+        inputs = read_inputs(data_dir, report)
+    except Exception as error:  # a loader bug: still a problem list
+        report.problems += DataError.of(error, data_dir).problems
+        inputs = None
     if report.problems or inputs is None:
-        for problem in report.problems:
-            click.echo(str(problem), err=True)
-        click.echo("build stopped: fix the inputs above (nothing was written)", err=True)
-        sys.exit(1)
+        _fail(report.problems, "build stopped: fix the inputs above (nothing was written)")
     days_total = len(timeline_dates(inputs.timeline, inputs.dataset.end))
     with click.progressbar(length=days_total, label="Building zones", file=sys.stderr) as bar:
         days = build_days(inputs, on_day=lambda _: bar.update(1))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -47,6 +48,20 @@ MEDIA_TYPES: dict[Kind, str] = {
     "events": "text/csv; charset=utf-8",
     "areas": "text/csv; charset=utf-8",
 }
+
+
+DATE_FORM = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_date(raw: str) -> date | None:
+    """A date written YYYY-MM-DD, else None. Python also reads 20241205 and ISO weeks (2024-W49-4): one form only,
+    so each view has one address (one cache entry, one link that people share)."""
+    if not DATE_FORM.fullmatch(raw):
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)

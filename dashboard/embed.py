@@ -2,7 +2,8 @@
 
 /embed is the map of `export.replay_figure` (the same drawing as every export) without the app's chrome: a
 title, the map filling the frame's width, a text alternative, optionally a place's summary. Its parameters are a
-closed allowlist, each validated and clamped; anything unusable falls back with a notice on the page.
+closed allowlist, each validated and clamped; anything unusable falls back with a notice on the page, which repeats
+what it was given only when that is short plain text (`callbacks.quoted`, as the app's notices do).
 Framing headers (`frame-ancestors` for /embed, DENY elsewhere) come from `security.py`.
 """
 
@@ -22,6 +23,8 @@ from dash import html as dhtml
 from flask import Response, abort, request
 
 from dashboard import export, figures, ids
+from dashboard.callbacks import quoted
+from dashboard.downloads import parse_date
 from dashboard.model import Atlas
 from dashboard.summary import find_place, place_panel
 
@@ -58,22 +61,29 @@ class EmbedQuery:
 
 def parse_query(args: Mapping[str, str], atlas: Atlas) -> EmbedQuery:
     """Read the allowlisted parameters; unknown ones are ignored and every unusable value falls back, with notices."""
-    notices = [f"Ignored unknown parameter “{key}”." for key in args if key not in ALLOWED]
+    unknown = [key for key in args if key not in ALLOWED]
+    notices = [_ignored(unknown)] if unknown else []
     day = _day(args.get("date"), atlas, notices)
     place = None
     if args.get("place"):
         found = find_place(atlas, args["place"])
         place = found.id if found else None
         if found is None:
-            notices.append(f"Unknown place “{args['place']}”.")
+            notices.append(f"Unknown place{quoted(args['place'])}.")
     flags = {name: _flag(args, name, default, notices) for name, default in (("controls", True), ("legend", True))}
     play = _flag(args, "play", False, notices)
     lang = args.get("lang", "en")
     if lang not in export.LANGS:
-        notices.append(f"Unknown language “{lang}” (en or ar): showing en.")
+        notices.append(f"Unknown language{quoted(lang)} (en or ar): showing en.")
         lang = "en"
     view = _view(args, export.region(atlas), notices)
     return EmbedQuery(day, place, view, flags["controls"], flags["legend"], play, lang, tuple(notices))
+
+
+def _ignored(keys: list[str]) -> str:
+    """One notice for every unknown parameter, naming at most three."""
+    more = f" and {len(keys) - 3} more" if len(keys) > 3 else ""
+    return f"Ignored unknown parameter{'s' * (len(keys) > 1)}{','.join(quoted(k) for k in keys[:3])}{more}."
 
 
 def _day(raw: str | None, atlas: Atlas, notices: list[str]) -> date:
@@ -81,14 +91,14 @@ def _day(raw: str | None, atlas: Atlas, notices: list[str]) -> date:
     last = atlas.dates[-1]
     if raw is None:
         return last
-    try:
-        asked = date.fromisoformat(raw)
-    except ValueError:
-        notices.append(f"No map for date “{raw}” (dates run {atlas.dates[0]} to {last}): showing {last}.")
+    asked = parse_date(raw)
+    if asked is None:
+        span = f"dates run {atlas.dates[0]} to {last}"
+        notices.append(f"The date{quoted(raw)} must be YYYY-MM-DD ({span}): showing {last}.")
         return last
     shown = min(max(asked, atlas.dates[0]), last)
     if shown != asked:
-        notices.append(f"No map for date “{raw}” (dates run {atlas.dates[0]} to {last}): showing {shown}.")
+        notices.append(f"No map for date{quoted(raw)} (dates run {atlas.dates[0]} to {last}): showing {shown}.")
     return shown
 
 
@@ -98,7 +108,7 @@ def _flag(args: Mapping[str, str], name: str, default: bool, notices: list[str])
         return default
     if raw.lower() in TRUE + FALSE:
         return raw.lower() in TRUE
-    notices.append(f"“{name}” must be 1 or 0, not “{raw}”: using {int(default)}.")
+    notices.append(f"“{name}” must be 1 or 0{_not(raw)}: using {int(default)}.")
     return default
 
 
@@ -118,12 +128,12 @@ def _view(args: Mapping[str, str], limits: View, notices: list[str]) -> View | N
             notices.append("“center” and “zoom” ignored: “bbox” is given.")
         box = _numbers(args["bbox"], 4)
         if box is None:
-            notices.append(f"“bbox” must be west,south,east,north in degrees, not “{args['bbox']}”.")
+            notices.append(f"“bbox” must be west,south,east,north in degrees{_not(args['bbox'])}.")
             return None
         w, s, e, n = (_clamp(box[0], west, east), _clamp(box[1], south, north), _clamp(box[2], west, east),
                       _clamp(box[3], south, north))  # fmt: skip
         if e - w < MIN_SPAN or n - s < MIN_SPAN:
-            notices.append(f"“bbox” {args['bbox']} is empty or outside the map: showing the whole country.")
+            notices.append(f"“bbox”{quoted(args['bbox'])} is empty or outside the map: showing the whole country.")
             return None
         if (w, s, e, n) != tuple(box):
             notices.append(f"“bbox” clamped to the map: {w:g},{s:g},{e:g},{n:g}.")
@@ -132,14 +142,14 @@ def _view(args: Mapping[str, str], limits: View, notices: list[str]) -> View | N
         return None
     centre = _numbers(args.get("center", f"{(south + north) / 2},{(west + east) / 2}"), 2)
     if centre is None:
-        notices.append(f"“center” must be lat,lon in degrees, not “{args['center']}”.")
+        notices.append(f"“center” must be lat,lon in degrees{_not(args['center'])}.")
         centre = [(south + north) / 2, (west + east) / 2]
     lat, lon = _clamp(centre[0], south, north), _clamp(centre[1], west, east)
     if (lat, lon) != tuple(centre):
         notices.append(f"“center” clamped to the map: {lat:g},{lon:g}.")
     zoom = _numbers(args.get("zoom", str(figures.ZOOM)), 1)
     if zoom is None:
-        notices.append(f"“zoom” must be a number, not “{args['zoom']}”: using {figures.ZOOM}.")
+        notices.append(f"“zoom” must be a number{_not(args['zoom'])}: using {figures.ZOOM}.")
         zoom = [figures.ZOOM]
     level = _clamp(zoom[0], *ZOOM_RANGE)
     if level != zoom[0]:
@@ -147,6 +157,11 @@ def _view(args: Mapping[str, str], limits: View, notices: list[str]) -> View | N
     factor = 2 ** (figures.ZOOM - level) / 2  # the whole map at the app's zoom, halved per level in
     half_lon, half_lat = (east - west) * factor, (north - south) * factor
     return lon - half_lon, lat - half_lat, lon + half_lon, lat + half_lat
+
+
+def _not(raw: str) -> str:
+    """`, not “raw”` when `raw` may be repeated (`quoted`), else nothing."""
+    return f", not{quoted(raw)}" if quoted(raw) else ""
 
 
 def _clamp(value: float, low: float, high: float) -> float:
@@ -274,12 +289,15 @@ def register(app: Dash, atlas: Atlas) -> None:
     def download(fmt: str) -> Response:
         if fmt not in DOWNLOADS:
             abort(404)
-        q = parse_query({k: v for k, v in request.args.items() if k in ("date", "place", "lang")}, atlas)
         series = fmt in ("gif", "html")  # every date: one file whatever the date and place
+        raw = request.args.get("date")
+        if not series and raw is not None and parse_date(raw) not in atlas.dates:  # one address per image
+            abort(404, description=f"Dates are written YYYY-MM-DD, from {atlas.dates[0]} to {atlas.dates[-1]}.")
+        q = parse_query({k: v for k, v in request.args.items() if k in ("date", "place", "lang")}, atlas)
         body = made(fmt, atlas.dates[-1] if series else q.day, None if series else q.place, q.lang)
         name = f"syria-control-{'replay' if series else q.day.isoformat()}.{fmt}"
         headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "public, max-age=3600"}
-        return Response(body, mimetype=MIMETYPES[fmt], headers=headers)
+        return Response(body, content_type=MIMETYPES[fmt], headers=headers)
 
     server.add_url_rule("/embed", "embed", embed)
     server.add_url_rule(PLOTLY_PATH, "embed_plotly", plotly_js)

@@ -95,10 +95,10 @@ def load_good(settings: Settings) -> tuple[Atlas, Fingerprint]:
     before = fingerprint(settings.data_dir)
     try:
         atlas = load_atlas(settings.data_dir)
-    except DataError as error:
+    except Exception as error:  # any loader failure: the last good data set covers it
         if not snapshot.exists():
-            raise
-        log_problems(settings.data_dir, error, f"the last good data set ({snapshot})")
+            raise DataError.of(error, settings.data_dir) from error
+        log_problems(settings.data_dir, DataError.of(error, settings.data_dir), f"the last good data set ({snapshot})")
         return load_snapshot(snapshot), before
     if fingerprint(settings.data_dir) == before:
         save_snapshot(settings.data_dir, before, snapshot)
@@ -156,9 +156,10 @@ class LiveServer:
                 return False
             try:
                 atlas = load_atlas(self.settings.data_dir)
-            except DataError as error:
-                self.seen = seen  # logged once, not at every look
-                log_problems(self.settings.data_dir, error, "the data loaded before")
+            except Exception as error:  # a loader bug too: logged as a problem, once, not a traceback every look
+                self.seen = seen
+                data_dir = self.settings.data_dir
+                log_problems(data_dir, DataError.of(error, data_dir), "the data loaded before")
                 return False
             if fingerprint(self.settings.data_dir) != seen:
                 return False  # still being written: look again next time

@@ -77,6 +77,13 @@ class DataError(Exception):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+    @classmethod
+    def of(cls, error: Exception, data_dir: Path) -> DataError:
+        """Any failure to load `data_dir` as a DataError: a loader bug is a problem to list, not a traceback."""
+        if isinstance(error, DataError):
+            return error
+        return cls([Problem(str(data_dir), "", "unreadable", f"{type(error).__name__}: {error}")])
+
 
 @dataclass
 class Report:
@@ -312,12 +319,16 @@ def _read_csv(path: Path, report: Report, columns: tuple[str, ...]) -> list[tupl
         report.add(name, "header", "columns", f"expected columns {', '.join(columns)}; found {', '.join(header)}")
         return []
     rows = []
-    for row in reader:
-        line = reader.line_num
-        if None in row or any(v is None for v in row.values()):
-            report.add(name, f"row {line}", "columns", "wrong number of fields")
-            continue
-        rows.append((line, row))
+    try:
+        for row in reader:
+            line = reader.line_num
+            if None in row or any(v is None for v in row.values()):
+                report.add(name, f"row {line}", "columns", "wrong number of fields")
+                continue
+            rows.append((line, row))
+    except csv.Error as error:  # e.g. a field over csv.field_size_limit(); the rest of the file is not read
+        # line_num counts the lines before the one the parser stopped on
+        report.add(name, f"row {reader.line_num + 1}", "csv-syntax", f"{error}; the rest of the file was not read")
     return rows
 
 

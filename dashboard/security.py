@@ -4,8 +4,9 @@
   scripts (`app.csp_hashes()`), `worker-src 'self' blob:` for MapLibre, no `unsafe-eval`.
 - Framing: `/embed` may be framed by the configured origins; every other route says `frame-ancestors 'none'` and
   `X-Frame-Options: DENY`.
-- Callback requests: a body that does not match a registered server callback (its outputs, inputs and state, and
-  values of the types their components hold) is a 400 before Dash sees it. The callbacks check what the values mean.
+- Callback requests: JSON nested deeper than any callback needs is a 400, as is a body that does not match a
+  registered server callback (its outputs, inputs and state, and values of the types their components hold), before
+  Dash sees it. The callbacks check what the values mean.
 - Errors: a plain page with no detail; the traceback goes to the log only.
 """
 
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 CALLBACK_PATH = "/_dash-update-component"
 EMBED_PATH = "/embed"
 MAX_BODY_BYTES = 4 * 1024 * 1024  # a callback body carries at most a map figure as state (~0.3 MB)
+MAX_DEPTH = 64  # JSON nesting: a figure with GeoJSON in it is about 16 deep; Dash's code recurses on every level
 ORIGIN = re.compile(r"^(https?://(\*\.)?[a-z0-9.-]+(:\d{1,5})?|https:|'self'|\*)$", re.IGNORECASE)
 
 # What a component property holds, where a callback could be fed something else. Unlisted: any JSON.
@@ -113,8 +115,11 @@ def install(app: Dash, *, embed_origins: Sequence[str], remote_map: bool = False
     @server.before_request
     def callback_body() -> None:
         if request.path == CALLBACK_PATH and request.method == "POST":
-            body = request.get_json(silent=True)
-            problem = check(body)
+            try:
+                body = request.get_json(silent=True)
+            except RecursionError:  # the parser's own limit (about 1,000 levels)
+                body = None
+            problem = f"JSON nested more than {MAX_DEPTH} deep" if depth(body) > MAX_DEPTH else check(body)
             if problem:
                 log.info("callback request refused (400): %s", problem)
                 abort(400)
@@ -127,6 +132,18 @@ def install(app: Dash, *, embed_origins: Sequence[str], remote_map: bool = False
             return NotFound()
         log.exception("unhandled error on %s %s", request.method, request.path)
         return Response("Internal server error\n", status=500, mimetype="text/plain")
+
+
+def depth(value: Any) -> int:
+    """How deeply lists and objects nest in a parsed JSON value (a scalar is 0), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is not None:
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def callback_check(app: Dash) -> Callable[[Any], str]:

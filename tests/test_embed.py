@@ -36,10 +36,10 @@ def test_every_allowed_parameter_is_read() -> None:
 @pytest.mark.parametrize(
     ("args", "notice", "field", "value"),
     [
-        ({"date": "2024-13-45"}, "No map for date “2024-13-45”", "day", LAST),
+        ({"date": "2024-13-45"}, "The date “2024-13-45” must be YYYY-MM-DD", "day", LAST),
         ({"date": "2023-01-01"}, "showing 2024-11-26", "day", D("2024-11-26")),
         ({"date": "2025-06-01"}, "showing 2024-12-10", "day", LAST),
-        ({"place": "<script>"}, "Unknown place “<script>”.", "place", None),
+        ({"place": "<script>"}, "Unknown place.", "place", None),
         ({"controls": "maybe"}, "“controls” must be 1 or 0, not “maybe”: using 1.", "controls", True),
         ({"play": "2"}, "“play” must be 1 or 0", "play", False),
         ({"lang": "fr"}, "Unknown language “fr” (en or ar): showing en.", "lang", "en"),
