@@ -127,7 +127,8 @@ def test_embed_in_arabic_plays_when_asked(page: Any, framing: tuple[str, str]) -
         })"""
     )
     assert boxes and all(left - 2 <= t_left and t_right <= right + 2 for left, right, t_left, t_right in boxes), boxes
-    wait_for_date(page, "2024-12-31")  # autoplay runs through every date to the last
+    # autoplay runs through every date to the last: 33 steps of 0.8 s, each waiting for its frame
+    page.wait_for_selector('#map[data-map-date="2024-12-31"]', state="attached", timeout=3 * RENDER_TIMEOUT_MS)
     assert "كانون الأول" in page.locator("#alt").text_content()
     assert "خريطة السيطرة في سوريا" in page.locator(".gtitle").text_content()
     screenshot(page, "22-embed-arabic-played-to-10-december")
