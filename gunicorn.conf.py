@@ -2,11 +2,16 @@
 
 The app is loaded once, before the workers are forked (they share its memory pages), from the data in
 DASHBOARD_DATA_DIR (default data/geo); each worker then reloads it when the files change (dashboard/live_data.py).
-Debug stays off: no debugger, no tracebacks in responses (dashboard/security.py). Override any setting on the
-command line or in GUNICORN_CMD_ARGS, e.g. `--bind 0.0.0.0:8050 --workers 8`.
+Exports render in one process for the whole server, started here (dashboard/renders.py): the workers ask it over a
+Unix socket and serve what it made from the shared cache in DASHBOARD_STATE_DIR/renders. Debug stays off: no
+debugger, no tracebacks in responses (dashboard/security.py). Override any setting on the command line or in
+GUNICORN_CMD_ARGS, e.g. `--bind 0.0.0.0:8050 --workers 8`.
 """
 
 import os
+import subprocess
+import sys
+import tempfile
 
 wsgi_app = "dashboard.live_data:server"
 bind = [os.environ.get("DASHBOARD_BIND", "127.0.0.1:8050")]
@@ -27,3 +32,21 @@ logconfig_dict = {
         "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
     },
 }
+
+
+# One renderer (one Chromium) for every worker, on this socket. gunicorn puts raw_env in the environment before it
+# loads the app, so the app (and every worker forked from it) asks the renderer.
+raw_env = [f"DASHBOARD_RENDERER={os.path.join(tempfile.gettempdir(), f'dashboard-renderer-{os.getpid()}.sock')}"]
+_renderer: list[subprocess.Popen] = []
+
+
+def on_starting(server):
+    socket_path = server.cfg.env["DASHBOARD_RENDERER"]
+    _renderer.append(subprocess.Popen([sys.executable, "-m", "dashboard.renders", "--socket", socket_path]))
+    server.log.info("renderer started (pid %s) on %s", _renderer[0].pid, socket_path)
+
+
+def on_exit(server):
+    for process in _renderer:
+        process.terminate()
+        process.wait(timeout=20)

@@ -336,7 +336,7 @@
       const click = trigger === "area-chart" ? areaClick : populationClick;
       const point = click && click.points && click.points[0];
       const index = point && point.customdata && point.customdata[0];
-      return Number.isInteger(index) ? index : noUpdate();
+      if (Number.isInteger(index)) window.dashboardScrub.goTo(index); // draws it, then hands it to the slider
     },
 
     async changes(index, mode, since, sideOptions, url) {

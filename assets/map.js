@@ -475,11 +475,14 @@
 
   const noUpdate = () => window.dash_clientside.no_update;
 
+  /* A value reaching Dash after assets/scrub.js has drawn a later one is not drawn again. */
+  const superseded = (index) => Boolean(window.dashboardScrub) && window.dashboardScrub.superseded(index);
+
   const dashboardMap = {
     async showDate(index, url) {
       await load(url);
       if (!validIndex(index)) return noUpdate();
-      show(index);
+      if (!superseded(index)) show(index);
       return data.labels[index];
     },
 
@@ -510,17 +513,21 @@
       map.jumpTo({ center: [where.lon, where.lat], zoom: Math.max(map.getZoom(), FOCUS_ZOOM) }, asUser);
     },
 
-    step(prev, next, tick, value, max) {
-      const trigger = window.dash_clientside.callback_context.triggered_id;
-      if (trigger === "step-prev") return [Math.max(0, value - 1), noUpdate(), noUpdate()];
-      if (trigger === "step-next") return [Math.min(max, value + 1), noUpdate(), noUpdate()];
-      if (value >= max) return [max, true, "▶ Play"];
-      return [value + 1, noUpdate(), noUpdate()];
+    /* The ◀/▶ buttons are assets/scrub.js's; here a tick of play, which draws the next date at once (scrub.js's
+     * goTo) and stops at the last one. */
+    step(tick, max) {
+      const { goTo, current } = window.dashboardScrub;
+      if (current() >= max) return [true, "▶ Play"];
+      goTo(current() + 1);
+      return [noUpdate(), noUpdate()];
     },
 
-    togglePlay(clicks, stopped, value, max) {
-      if (!stopped) return [true, "▶ Play", noUpdate()];
-      return [false, "❚❚ Pause", value >= max ? 0 : noUpdate()];
+    /* Play steps at once (from the first date again after the last), then on each tick. */
+    togglePlay(clicks, stopped, max) {
+      if (!stopped) return [true, "▶ Play"];
+      const { goTo, current } = window.dashboardScrub;
+      goTo(current() >= max ? 0 : current() + 1);
+      return [false, "❚❚ Pause"];
     },
 
     speed(ms) {
@@ -528,43 +535,23 @@
     },
   };
 
-  /* The slider's handle takes its new value in the task of the key press or drag that moves it; Dash runs
-   * the callbacks the value triggers (showDate among them) in a later task, with every other view's, which
-   * can take hundreds of ms on a slow machine. Following the handle draws the new date in the next frame
-   * whatever the rest of the page costs; showDate covers every other way the value changes (the address,
-   * the step buttons, play). */
+  /* Keys assets/scrub.js leaves to the slider (Home, End, Page Up/Down) move its handle in the task of the key
+   * press; Dash runs the callbacks the value triggers (showDate among them) later, with every other view's.
+   * Following the handle draws the new date in the next frame; showDate covers the address. */
   new MutationObserver((records) => {
     for (const record of records) {
       const index = Number(record.target.getAttribute("aria-valuenow"));
-      if (record.target.closest("#date-slider") && validIndex(index)) show(index);
+      if (record.target.closest("#date-slider") && validIndex(index) && !superseded(index)) show(index);
     }
   }).observe(document.documentElement, { subtree: true, attributes: true, attributeFilter: ["aria-valuenow"] });
 
-  /* An arrow key on the slider's handle draws the new date in the next frame and only then hands the value to
-   * Dash, whose callbacks for a step (the label, the address, the panels) would otherwise run before that frame.
-   * Keys pressed before Dash has the value step on from the last one. */
-  let pendingIndex = null;
-  document.addEventListener(
-    "keydown",
-    (event) => {
-      const handle = event.target.closest && event.target.closest("#date-slider [role=slider]");
-      const delta = { ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1 }[event.key];
-      if (!handle || !delta || !data || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
-      event.preventDefault();
-      event.stopPropagation();
-      const from = pendingIndex ?? Number(handle.getAttribute("aria-valuenow"));
-      const to = Math.min(Math.max(from + delta, 0), data.dates.length - 1);
-      if (to === from || !validIndex(to)) return;
-      pendingIndex = to;
-      show(to);
-      afterFrame(() => {
-        if (pendingIndex !== to) return; // a later key press hands its own value over
-        pendingIndex = null;
-        window.dash_clientside.set_props("date-slider", { value: to });
-      });
-    },
-    true,
-  );
+  /* For assets/scrub.js, which takes every input that moves the date: draw date `index` now (the next frame
+   * shows it), without Dash. False until the map data is loaded. */
+  window.dashboardDraw = (index) => {
+    if (!validIndex(index)) return false;
+    show(index);
+    return true;
+  };
 
   /* Arrow keys step and space plays anywhere on the page, except where they already mean something. */
   document.addEventListener("keydown", (event) => {

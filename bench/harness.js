@@ -182,10 +182,12 @@
     if (B.armed) requestAnimationFrame(pollWhileArmed);
   }
 
-  /* spec: {probes: [[lon, lat]], expect: [faction], pan: dx or 0}. */
+  /* spec: {probes: [[lon, lat]], expect: [faction], pan: dx or 0, on: the input events that start the clock
+   * (keydown by default; pointerdown, pointermove, touchstart for the pointer paths)}. */
   B.arm = (spec) => {
     B.result = null;
     B.armed = {
+      on: spec.on || ["keydown"],
       probes: spec.probes || [],
       expect: spec.expect || null,
       pan: spec.pan || 0,
@@ -214,17 +216,15 @@
         });
 
   /* The measurement starts at the key press's own timestamp. F9 is the benchmark's: a one-pixel pan. */
-  window.addEventListener(
-    "keydown",
-    (event) => {
-      const a = B.armed;
-      if (!a || a.t0 !== null) return;
-      a.t0 = event.timeStamp;
-      if (event.key === "F9" && a.pan) B.map().panBy([a.pan, 0], { animate: false });
-      pollWhileArmed();
-    },
-    true,
-  );
+  function start(event) {
+    const a = B.armed;
+    if (!a || a.t0 !== null || !a.on.includes(event.type)) return;
+    a.t0 = event.timeStamp;
+    a.startedBy = event.type;
+    if (event.key === "F9" && a.pan) B.map().panBy([a.pan, 0], { animate: false });
+    pollWhileArmed();
+  }
+  for (const type of ["keydown", "pointerdown", "pointermove", "touchstart"]) window.addEventListener(type, start, true);
 
   /* Resolves once nothing has been drawn for `ms`, and the map is idle. */
   B.quiet = (ms) =>
@@ -257,7 +257,7 @@
     const gd = graph()[0];
     const covers = [
       ...gd.querySelectorAll(".legend, .annotation, .modebar, .maplibregl-ctrl"),
-      ...document.querySelectorAll("#map-key, .map-tip, .panel:not([hidden])"),
+      ...document.querySelectorAll("#map-key, .map-tip, .panel:not([hidden]), .controls, .topbar, #area-chart"),
     ].map((el) => el.getBoundingClientRect());
     const labelBoxes = labels.map(([lon, lat, chars]) => {
       const p = map.project([lon, lat]);
@@ -269,6 +269,7 @@
       const x = box.left + p.x;
       const y = box.top + p.y;
       if (p.x < pad || p.y < pad || p.x > box.width - pad || p.y > box.height - pad) return null;
+      if (x < pad || y < pad || x > window.innerWidth - pad || y > window.innerHeight - pad) return null;
       if (covers.some((r) => x > r.left - pad && x < r.right + pad && y > r.top - pad && y < r.bottom + pad)) {
         return null;
       }

@@ -1,6 +1,6 @@
 """Load test: gunicorn (gunicorn.conf.py, 4 workers) on 127.0.0.1 and simulated users, for a fixed time.
 
-Run on demand: python bench/load.py [--users 50] [--seconds 60] [--workers 4]
+Run on demand: python bench/load.py [--users 50] [--seconds 60] [--workers 4] [--exporters 10]
 
 Each user keeps one keep-alive connection and repeats, after a think time of 1-3 s, one of:
 - page: the app at a shared address (`/?date=...&place=...`): the page, its layout and callbacks map, the address
@@ -10,6 +10,11 @@ Each user keeps one keep-alive connection and repeats, after a think time of 1-3
   first visit its scripts;
 - zones: the map data and the analytics data (every date's zones and figures: what a page fetches once);
 - click: a click on a place marker (its callback, then the place panel's).
+With `--exporters N` (the export scenario), the users run `--seconds` alone ("idle"), then `--seconds` more while N
+clients each ask, one after another with no pause, for exports they have not asked for before (PNG, SVG or PDF of a
+date, language and place of the closed set `dashboard/renders.py` serves; now and then the GIF or the replay),
+against an empty render cache: the figures of both phases, each export answer (rendered, 503, other), and the peak
+memory of the whole server (RSS summed over gunicorn, its workers, the renderer and Chromium; PSS too).
 The first `--warmup` seconds (each worker filling its caches) are run but not counted. Only loopback addresses
 are ever contacted. Prints a Markdown table: requests, p50/p95/p99 latency (ms) and errors per action, the
 overall error rate, the server's CPU time and the memory of each worker (RSS, and PSS: preloaded pages are shared).
@@ -27,6 +32,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import defaultdict
@@ -51,18 +57,26 @@ ARTICLES = ("?date=2024-12-05&place=hama", "?date=2024-11-30&place=aleppo", "?da
 
 @dataclass
 class Results:
-    counted_from: float  # time.monotonic() at the end of the warm-up
-    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    """Latencies and errors per (phase, action); a request counts in the phase it started in."""
+
+    phases: list[tuple[str, float, float]]  # name, start, end (time.monotonic())
+    latencies: dict[tuple[str, str], list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
+    statuses: dict[tuple[str, int], int] = field(default_factory=lambda: defaultdict(int))
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, action: str, started: float, seconds: float, ok: bool) -> None:
-        if started < self.counted_from:
+    def phase(self, started: float) -> str | None:
+        return next((name for name, start, end in self.phases if start <= started < end), None)
+
+    def add(self, action: str, started: float, seconds: float, ok: bool, status: int = 0) -> None:
+        phase = self.phase(started)
+        if phase is None:
             return
         with self.lock:
-            self.latencies[action].append(seconds)
+            self.latencies[phase, action].append(seconds)
+            self.statuses[phase, status] += action == "export"
             if not ok:
-                self.errors[action] += 1
+                self.errors[phase, action] += 1
 
 
 @dataclass(frozen=True)
@@ -86,7 +100,8 @@ def free_port() -> int:
 class User:
     def __init__(self, port: int, site: Site, results: Results, rng: random.Random) -> None:
         self.port, self.site, self.results, self.rng = port, site, results, rng
-        self.connection = http.client.HTTPConnection(HOST, port, timeout=30)
+        self.connection = http.client.HTTPConnection(HOST, port, timeout=60)
+        self.status = 0
 
     def request(self, action: str, method: str, path: str, body: Any = None) -> bytes:
         headers = dict(BROWSER)
@@ -98,13 +113,18 @@ class User:
         try:
             self.connection.request(method, path, body=payload, headers=headers)
             response = self.connection.getresponse()
-            data = response.read()
-            ok = response.status < 400
+            data, status = response.read(), response.status
+            if status == 302 and action == "export":  # a place outside the closed set: its country view
+                self.connection.request(method, response.getheader("Location", "/"), headers=headers)
+                response = self.connection.getresponse()
+                data, status = response.read(), response.status
         except (OSError, http.client.HTTPException):
             self.connection.close()
-            self.connection = http.client.HTTPConnection(HOST, self.port, timeout=30)
-            data, ok = b"", False
-        self.results.add(action, clock, time.perf_counter() - started, ok)
+            self.connection = http.client.HTTPConnection(HOST, self.port, timeout=60)
+            data, status = b"", 0
+        self.status = status
+        ok = 0 < status < 400 or (action == "export" and status == 503)  # a 503 for an export is deliberate
+        self.results.add(action, clock, time.perf_counter() - started, ok, status)
         return data
 
     def callback(self, action: str, name: str, inputs: list[Any], state: list[Any] = ()) -> None:
@@ -162,6 +182,31 @@ class User:
         self.connection.close()
 
 
+class Exporter(User):
+    """A client asking for exports it has not asked for before, one after another; after a 503 it waits a second."""
+
+    def exports(self) -> list[str]:
+        atlas = load_atlas(DEFAULT_DATA_DIR)
+        views = [None, *sorted(atlas.summaries)]
+        paths = [
+            f"/export/{fmt}?date={day}&lang={lang}" + (f"&place={place}" if place else "")
+            for fmt in ("png", "svg", "pdf") for day in self.site.dates for lang in ("en", "ar") for place in views
+        ]  # fmt: skip
+        self.rng.shuffle(paths)
+        for n in range(12, len(paths), 25):  # now and then the series
+            paths.insert(n, f"/export/{self.rng.choice(['gif', 'html'])}?lang={self.rng.choice(['en', 'ar'])}")
+        return paths
+
+    def run(self, until: float) -> None:
+        for path in self.exports():
+            if time.monotonic() >= until:
+                break
+            self.request("export", "GET", path)
+            if self.status == 503:
+                time.sleep(1)
+        self.connection.close()
+
+
 def discover(port: int) -> Site:
     connection = http.client.HTTPConnection(HOST, port, timeout=30)
 
@@ -207,6 +252,46 @@ def _callback(dependencies: list[dict[str, Any]], trigger: str) -> dict[str, Any
     }
 
 
+def tree_of(root: int) -> list[int]:
+    """`root` and every process under it (the renderer's Chromium too)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    tree, frontier = [root], [root]
+    while frontier:
+        children = [pid for pid, parent in parents.items() if parent in frontier]
+        tree += children
+        frontier = children
+    return tree
+
+
+class MemoryWatch(threading.Thread):
+    """The peak, sampled every second, of RSS and of PSS summed over the server's whole process tree (MB)."""
+
+    def __init__(self, root: int) -> None:
+        super().__init__(daemon=True)
+        self.root, self.peak_rss, self.peak_pss, self.processes = root, 0.0, 0.0, 0
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(1.0):
+            rss = pss = 0.0
+            tree = tree_of(self.root)
+            for pid in tree:
+                try:
+                    r, p = memory_mb(pid)
+                except (OSError, KeyError, ValueError):
+                    continue
+                rss, pss = rss + r, pss + p
+            if rss > self.peak_rss:
+                self.peak_rss, self.processes = rss, len(tree)
+            self.peak_pss = max(self.peak_pss, pss)
+
+
 def workers_of(master: int) -> list[int]:
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     return [int(pid) for pid in children]
@@ -236,16 +321,21 @@ def percentile(values: list[float], p: float) -> float:
 @click.option("--seconds", default=60, show_default=True, type=click.IntRange(5, 600))
 @click.option("--workers", default=4, show_default=True, type=click.IntRange(1, 16))
 @click.option("--warmup", default=60, show_default=True, type=click.IntRange(0, 300), help="Seconds not counted.")
-def main(users: int, seconds: int, workers: int, warmup: int) -> None:
+@click.option("--exporters", default=0, show_default=True, type=click.IntRange(0, 50), help="The export scenario.")
+def main(users: int, seconds: int, workers: int, warmup: int, exporters: int) -> None:
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--bind", f"{HOST}:{port}"]
     command += ["--workers", str(workers)]
     env = {**os.environ, "GUNICORN_CMD_ARGS": ""}
+    state = tempfile.TemporaryDirectory(prefix="bench-state-")  # an empty render cache: every export is new
+    if exporters:
+        env["DASHBOARD_STATE_DIR"] = state.name
     (PROJECT_ROOT / "bench" / "results").mkdir(exist_ok=True)
     log = open(PROJECT_ROOT / "bench" / "results" / "load-gunicorn.log", "w")  # noqa: SIM115 - closed with the server
     server = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
+    watch = MemoryWatch(server.pid)
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             try:
                 http.client.HTTPConnection(HOST, port, timeout=2).request("GET", "/")
@@ -253,30 +343,47 @@ def main(users: int, seconds: int, workers: int, warmup: int) -> None:
             except OSError:
                 time.sleep(0.5)
         time.sleep(2)  # every worker up
+        watch.start()
         site = discover(port)
-        workers_pids = workers_of(server.pid)
+        children = workers_of(server.pid)  # the workers, and the renderer process
+        workers_pids = [pid for pid in children if b"gunicorn" in Path(f"/proc/{pid}/cmdline").read_bytes()]
         load_before = os.getloadavg()[0]
-        results = Results(counted_from=time.monotonic() + warmup)
-        until = results.counted_from + seconds
+        start = time.monotonic() + warmup
+        phases = [("idle", start, start + seconds), ("exports", start + seconds, start + 2 * seconds)]
+        results = Results(phases if exporters else [("all", start, start + seconds)])
+        until = results.phases[-1][2]
         seeds = random.Random(7)
         threads = [
             threading.Thread(target=User(port, site, results, random.Random(seeds.random())).run, args=(until,))
             for _ in range(users)
         ]
+        threads += [
+            threading.Thread(target=_later, args=(phases[1][1], Exporter(port, site, results, random.Random(n)), until))
+            for n in range(exporters)
+        ]
         for t in threads:
             t.start()
-        time.sleep(max(0.0, results.counted_from - time.monotonic()))
+        time.sleep(max(0.0, start - time.monotonic()))
         busy_before = cpu_seconds(workers_pids)
         for t in threads:
-            t.join(timeout=warmup + seconds + 60)
-        elapsed = time.monotonic() - results.counted_from
+            t.join(timeout=warmup + 2 * seconds + 90)
+        elapsed = time.monotonic() - start
         memory = [memory_mb(pid) for pid in workers_pids]
         busy = cpu_seconds(workers_pids) - busy_before
     finally:
+        watch.stopped.set()
         server.send_signal(signal.SIGTERM)
-        server.wait(timeout=60)
+        server.wait(timeout=90)
         log.close()
+        state.cleanup()
     report(results, elapsed, users, workers, memory, busy, load_before)
+    if exporters:
+        report_exports(results, exporters, watch)
+
+
+def _later(at: float, exporter: Exporter, until: float) -> None:
+    time.sleep(max(0.0, at - time.monotonic()))
+    exporter.run(until)
 
 
 def report(
@@ -288,28 +395,50 @@ def report(
     busy: float,
     load_before: float,
 ) -> None:
-    everything = [x for values in results.latencies.values() for x in values]
-    errors = sum(results.errors.values())
     print(f"{users} users, {elapsed:.0f} s, gunicorn with {workers} workers on {os.cpu_count()} cores, loopback")
     print(f"load average before the run: {load_before:.1f} (other work on the machine slows every figure below)")
+    total = errors = 0
+    for phase, _, _ in results.phases:
+        print()
+        print(f"phase: {phase}")
+        print()
+        print("| action | requests | p50 ms | p95 ms | p99 ms | errors |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: |")
+        everything = [x for (p, _), values in results.latencies.items() if p == phase for x in values]
+        failed_all = sum(n for (p, _), n in results.errors.items() if p == phase)
+        total, errors = total + len(everything), errors + failed_all
+        for action in [*WEIGHTS, "export", "all"]:
+            values = everything if action == "all" else results.latencies.get((phase, action), [])
+            failed = failed_all if action == "all" else results.errors.get((phase, action), 0)
+            if values:
+                print(
+                    f"| {action} | {len(values)} | {percentile(values, 50):.0f} | {percentile(values, 95):.0f} | "
+                    f"{percentile(values, 99):.0f} | {failed} |"
+                )
     print()
-    print("| action | requests | p50 ms | p95 ms | p99 ms | errors |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for action in [*WEIGHTS, "all"]:
-        values = everything if action == "all" else results.latencies[action]
-        failed = errors if action == "all" else results.errors[action]
-        print(
-            f"| {action} | {len(values)} | {percentile(values, 50):.0f} | {percentile(values, 95):.0f} | "
-            f"{percentile(values, 99):.0f} | {failed} |"
-        )
-    print()
-    print(f"throughput {len(everything) / elapsed:.0f} requests/s; error rate {errors / max(len(everything), 1):.2%}")
-    print(
-        f"server CPU: {busy / elapsed:.2f} cores on average, {1000 * busy / max(len(everything), 1):.1f} ms a request"
-    )
+    print(f"throughput {total / elapsed:.0f} requests/s; error rate {errors / max(total, 1):.2%}")
+    print(f"workers' CPU: {busy / elapsed:.2f} cores on average, {1000 * busy / max(total, 1):.1f} ms a request")
     rss = ", ".join(f"{r:.0f}" for r, _ in memory)
     pss = ", ".join(f"{p:.0f}" for _, p in memory)
     print(f"memory per worker (MB): RSS {rss}; PSS {pss}")
+
+
+def report_exports(results: Results, exporters: int, watch: MemoryWatch) -> None:
+    """The export scenario's verdicts: 5xx, the 503s, p95 against idle, peak memory."""
+    answers = {status: n for (phase, status), n in results.statuses.items() if phase == "exports" and n}
+    print()
+    print(f"export answers from {exporters} clients (status: count): {dict(sorted(answers.items()))}")
+    others = sum(n for (p, a), n in results.errors.items() if a != "export")
+    server_errors = sum(n for s, n in answers.items() if s >= 500 and s != 503)
+    print(f"exports: 5xx other than the deliberate 503s: {server_errors}; 503s: {answers.get(503, 0)}")
+    print(f"errors of every other action, both phases (any status >= 400 or no answer): {others}")
+    for action in ("page", "click", "embed"):
+        idle, busy = (percentile(results.latencies.get((p, action), []), 95) for p in ("idle", "exports"))
+        print(f"{action}: p95 {idle:.0f} ms idle, {busy:.0f} ms during exports ({busy / max(idle, 1e-9):.2f}x)")
+    print(
+        f"peak memory of the whole server ({watch.processes} processes): RSS {watch.peak_rss / 1024:.2f} GB summed "
+        f"(shared pages counted in each process), PSS {watch.peak_pss / 1024:.2f} GB"
+    )
 
 
 if __name__ == "__main__":

@@ -506,6 +506,7 @@ class AppRun:
     view: dict[str, Any] = field(default_factory=dict)
     torn: TornCheck | None = None
     profile: str = ""
+    reader: dict[str, Any] = field(default_factory=dict)  # path → reader.PathRun
 
 
 @dataclass(frozen=True)
@@ -518,6 +519,9 @@ class Options:
     torn_steps: int
     profile_steps: int
     out: Path
+    reader_rounds: int = 20
+    paths: tuple[str, ...] = ()
+    reader_only: bool = False
 
 
 VIEW = """() => {
@@ -599,6 +603,11 @@ def run_scenario(browser: Any, scenario: Scenario, options: Options, profile: bo
         for app, run in runs.items():
             run.view = tabs[app].page.evaluate(VIEW)
             run.heap["loaded"] = heap_mb(tabs[app].cdp)
+        if options.reader_only:
+            for tab in tabs.values():
+                tab.close()
+            reader_pass(browser, runs, urls, scenario, options)
+            return ours, naive
         interleaved(runs, tabs, scenario, options)
         last = len(scenario.atlas.dates) - 1
         for app, run in runs.items():
@@ -609,7 +618,20 @@ def run_scenario(browser: Any, scenario: Scenario, options: Options, profile: bo
             trace_steps(browser, tabs["ours"], ours, scenario, options)
         for tab in tabs.values():
             tab.close()
+        if profile and options.reader_rounds:
+            reader_pass(browser, runs, urls, scenario, options)
     return ours, naive
+
+
+def reader_pass(
+    browser: Any, runs: dict[str, AppRun], urls: dict[str, str], scenario: Scenario, options: Options
+) -> None:
+    """The reader's clock of every input path (bench/reader.py), in fresh tabs of both apps."""
+    from bench import reader  # noqa: PLC0415 (reader uses this module: imported when needed)
+
+    measured = reader.reader_pass(browser, urls, scenario, options.reader_rounds, options.paths)
+    for (app, path), path_run in measured.items():
+        runs[app].reader[path] = path_run
 
 
 # ---------------------------------------------------------------- printing
@@ -715,6 +737,62 @@ def print_targets(pairs: list[tuple[AppRun, AppRun]]) -> None:
         click.echo(f"  [{'met' if ok else 'MISS'}] {name}: {detail}")
 
 
+def print_reader(ours: AppRun, naive: AppRun) -> None:
+    """Per input path: the reader's clock (input → first composited frame showing the new date), the in-page
+    figure (input → MapLibre's first frame with it), requests and torn frames; the 1-px pans calibrate."""
+    if not ours.reader:
+        return
+    click.echo("\nReader's clock: input → first composited frame showing the new date (screencast), p50 / p95 / max ms")
+    header = ["path", "ours: reader's clock", "ours: in page", "req", "torn", "naive: reader's clock", "naive: in page"]
+    rows = [header]
+    for path, run in ours.reader.items():
+        other = naive.reader.get(path)
+        rows.append(
+            [
+                path + (f" ({run.missed()} unread)" if run.missed() else ""),
+                triple(run.ms()),
+                triple([w.drawn_ms for w in run.windows]),
+                str(max(w.requests for w in run.windows)),
+                f"{len(run.torn())}/{len(run.clocks)}",
+                triple(other.ms()) if other else "—",
+                triple([w.drawn_ms for w in other.windows]) if other else "—",
+            ]
+        )
+    widths = [max(len(r[c]) for r in rows) for c in range(len(header))]
+    for row in rows:
+        click.echo(
+            "  ".join(
+                cell.ljust(w) if c == 0 else cell.rjust(w) for c, (cell, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
+    click.echo(
+        "\nTargets per path (ours): p95 ≤ 1.5 × the 1-px pan's (p50; p95 in brackets), ≥ 3× faster than the naive"
+        " app (p50 and p95; the naive page's key path where it has no such control), 0 requests, no torn frame:"
+    )
+    for path, run in ours.reader.items():
+        if path.startswith("pan"):
+            continue
+        pan = ours.reader["pan (phone)" if path == "touch" else "pan"].ms()
+        other = (naive.reader.get(path) or naive.reader["key"]).ms() or naive.reader["key"].ms()  # a path it lacks
+        mine = pct(run.ms())
+        floor = pct(pan)
+        slow = pct(other)
+        checks = [
+            mine[1] <= 1.5 * floor[0],
+            slow[0] >= 3 * mine[0] and slow[1] >= 3 * mine[1],
+            max(w.requests for w in run.windows) == 0,
+            not run.torn(),
+            not run.missed(),
+        ]
+        click.echo(
+            f"  [{'met' if all(checks) else 'MISS'}] {path}: p95 {mine[1]:.0f} vs 1.5 × pan {floor[0]:.0f} = "
+            f"{1.5 * floor[0]:.0f} ({1.5 * floor[1]:.0f}); naive ÷ ours p50 {slow[0] / mine[0]:.1f}×, p95 "
+            f"{slow[1] / mine[1]:.1f}×; requests {max(w.requests for w in run.windows)}; torn {len(run.torn())}"
+        )
+        for why in run.torn()[:3]:
+            click.echo(f"      torn: {why}")
+
+
 def print_details(runs: list[AppRun]) -> None:
     for run in runs:
         click.echo(f"\n{run.app} · {run.scenario}: view {run.view}")
@@ -747,14 +825,28 @@ def print_details(runs: list[AppRun]) -> None:
 @click.option("--profile-steps", default=20, show_default=True, help="Steps of our app under a CPU profile.")
 @click.option("--density", default=10, show_default=True, help="Growth run: control points × this.")
 @click.option("--growth/--no-growth", default=True, show_default=True)
+@click.option("--reader-rounds", default=20, show_default=True, help="Inputs per path and app for the reader's clock.")
+@click.option(
+    "--paths",
+    default=",".join(("key", "drag", "track", "mark", "buttons", "play", "chart", "touch")),
+    show_default=True,
+    help="Input paths for the reader's clock.",
+)
+@click.option("--reader-only", is_flag=True, help="Only the reader's clock (one start and cold load per app).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Traces and logs.")
 def main(
     steps: int, warmup: int, floor_steps: int, cold: int, starts: int, torn_steps: int, profile_steps: int,
-    density: int, growth: bool, out: Path | None,
+    density: int, growth: bool, reader_rounds: int, paths: str, reader_only: bool, out: Path | None,
 ) -> None:  # fmt: skip
     out = out or Path(tempfile.mkdtemp(prefix="scrub-"))
     out.mkdir(parents=True, exist_ok=True)
-    options = Options(steps, warmup, floor_steps, cold, starts, torn_steps, profile_steps, out)
+    options = Options(
+        steps, warmup, floor_steps, cold, starts, torn_steps, profile_steps, out, reader_rounds,
+        tuple(p for p in paths.split(",") if p), reader_only,
+    )  # fmt: skip
+    if reader_only:
+        options = replace(options, cold=1, starts=1)
+        growth = False
     scenarios = [Scenario("shipped", DEFAULT_DATA_DIR, load_atlas(DEFAULT_DATA_DIR))]
     if growth:
         started = time.perf_counter()
@@ -784,9 +876,12 @@ def main(
     click.echo(f"load average {load} at the end\n")
     runs = [r for pair in pairs for r in pair]
     click.echo("p50 / p95 / max unless said otherwise; ms from the keydown event's timestamp.\n")
-    print_runs(runs)
-    print_ratios(pairs)
-    print_targets(pairs)
+    if not options.reader_only:
+        print_runs(runs)
+        print_ratios(pairs)
+    if not options.reader_only:
+        print_targets(pairs)
+    print_reader(*pairs[0])
     print_details(runs)
     for run in runs:
         if run.profile:

@@ -132,9 +132,8 @@ def register_callbacks(app: Dash, atlas: Atlas, basemap: str) -> Callbacks:
     )(callbacks.compare_map)
     slider, url = Input(ids.SLIDER, "value"), State(ids.ANALYTICS_URL, "data")
     app.clientside_callback(_js("section"), slider, url)  # fills the section under the map, by set_props
-    app.clientside_callback(
+    app.clientside_callback(  # moves the slider by assets/scrub.js, after drawing the date
         _js("pickDate"),
-        Output(ids.SLIDER, "value", allow_duplicate=True),
         Input(ids.AREA_CHART, "clickData"),
         Input(ids.POPULATION_CHART, "clickData"),
         prevent_initial_call=True,

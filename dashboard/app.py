@@ -7,7 +7,7 @@ from typing import Any
 
 from dash import Dash
 
-from dashboard import analytics_callbacks, embed, figures, layout, security, serving
+from dashboard import analytics_callbacks, embed, figures, layout, renders, security, serving
 from dashboard.callbacks import register_callbacks
 from dashboard.config import PROJECT_ROOT, Settings
 from dashboard.load import load_atlas
@@ -52,7 +52,7 @@ def create_app(settings: Settings, atlas: Atlas | None = None) -> Dash:
         below=analytics.below,
     )
     register_callbacks(app, atlas, index)
-    embed.register(app, atlas)
+    embed.register(app, atlas, renders.exports_for(atlas, settings.state_dir))
     security.install(app, embed_origins=settings.embed_origins, remote_map=settings.basemap != "offline")
     serving.install(app)
     return app

@@ -191,15 +191,12 @@ def register_clientside(app: Dash) -> None:
     app.clientside_callback(
         _js("jumpTo"), Input(ids.PLACE, "data"), State(ids.DATA_URL, "data"), prevent_initial_call=True
     )
+    # Play and its ticks draw the date first and hand the slider its value after that frame (assets/scrub.js).
     app.clientside_callback(
         _js("step"),
-        Output(ids.SLIDER, "value", allow_duplicate=True),
         Output(ids.TICKER, "disabled", allow_duplicate=True),
         Output(ids.PLAY, "children", allow_duplicate=True),
-        Input(ids.PREV, "n_clicks"),
-        Input(ids.NEXT, "n_clicks"),
         Input(ids.TICKER, "n_intervals"),
-        State(ids.SLIDER, "value"),
         State(ids.SLIDER, "max"),
         prevent_initial_call=True,
     )
@@ -207,10 +204,8 @@ def register_clientside(app: Dash) -> None:
         _js("togglePlay"),
         Output(ids.TICKER, "disabled"),
         Output(ids.PLAY, "children"),
-        Output(ids.SLIDER, "value", allow_duplicate=True),
         Input(ids.PLAY, "n_clicks"),
         State(ids.TICKER, "disabled"),
-        State(ids.SLIDER, "value"),
         State(ids.SLIDER, "max"),
         prevent_initial_call=True,
     )

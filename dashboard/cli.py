@@ -318,3 +318,51 @@ def export_gif(data_dir: Path, out: Path, lang: str, width: int, height: int) ->
         click.echo(f"wrote {video}")
     else:
         click.echo("no ffmpeg on PATH: no mp4 written")
+
+
+@export.command("prerender")
+@DATA_DIR_OPTION
+@click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path), help="Default: DASHBOARD_STATE_DIR.")
+@click.option(
+    "--formats", default="png,gif,html", show_default=True, help="Comma-separated, of png, svg, pdf, gif, html."
+)
+def export_prerender(data_dir: Path, state_dir: Path | None, formats: str) -> None:
+    """Render at deploy time what a report links to (every date × language × the whole country and each place with a
+    summary; the GIF and the replay per language) into the cache every server shares: <state-dir>/renders."""
+    from dashboard import renders
+
+    chosen = _formats(formats)
+    exports = renders.Exports(_atlas(data_dir), (state_dir or Settings.from_env().state_dir) / renders.FOLDER)
+    jobs = list(renders.report_jobs(exports.atlas, chosen))
+    with click.progressbar(length=len(jobs), label="Rendering", file=sys.stderr) as bar:
+        made = renders.prerender(exports, jobs, on_job=lambda *_: bar.update(1))
+    click.echo(f"{made} rendered, {len(jobs) - made} already in {exports.folder}")
+
+
+@export.command("site")
+@DATA_DIR_OPTION
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder (replaced).")
+@click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path), help="Default: DASHBOARD_STATE_DIR.")
+@click.option("--formats", default="png,gif,html", show_default=True, help="Files besides the embed pages and data.")
+def export_site(data_dir: Path, out: Path, state_dir: Path | None, formats: str) -> None:
+    """Static files for any CDN: the /embed page of every date and language, images, replays, data downloads, with
+    content-hashed names, a manifest and a _headers file (see dashboard/site.py)."""
+    from dashboard import renders, site
+
+    chosen = _formats(formats)
+    atlas = _atlas(data_dir)
+    exports = renders.Exports(atlas, (state_dir or Settings.from_env().state_dir) / renders.FOLDER)
+    jobs = sum(1 for _ in renders.report_jobs(atlas, chosen))
+    with click.progressbar(length=jobs, label="Rendering", file=sys.stderr) as bar:
+        written = site.write_site(atlas, out, exports, chosen, on_job=lambda *_: bar.update(1))
+    click.echo(f"wrote {len(list(out.rglob('*')))} files to {out} ({len(written.manifest)} content-hashed)")
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    from dashboard import renders
+
+    chosen = tuple(f.strip() for f in text.split(",") if f.strip())
+    unknown = sorted(set(chosen) - set(renders.FORMATS))
+    if unknown:
+        raise click.BadParameter(f"unknown format(s) {', '.join(unknown)}", param_hint="--formats")
+    return chosen

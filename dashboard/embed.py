@@ -15,14 +15,15 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import cast
+from urllib.parse import urlencode
 
 import plotly
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc
 from dash import html as dhtml
-from flask import Response, abort, request
+from flask import Response, abort, redirect, request, send_file
+from werkzeug.wrappers import Response as WerkzeugResponse
 
-from dashboard import export, figures, ids
+from dashboard import export, figures, ids, renders, serving
 from dashboard.callbacks import quoted
 from dashboard.downloads import parse_date
 from dashboard.model import Atlas
@@ -39,7 +40,7 @@ MIMETYPES = {
     "svg": "image/svg+xml",
     "pdf": "application/pdf",
     "gif": "image/gif",
-    "html": "text/html; charset=utf-8",
+    "html": "text/html",  # send_file adds the charset
 }
 HEIGHT_MESSAGE = "syria-map-height"
 View = tuple[float, float, float, float]  # west, south, east, north
@@ -171,7 +172,9 @@ def _clamp(value: float, low: float, high: float) -> float:
 # ---------------------------------------------------------------- the page
 
 
-def page(atlas: Atlas, query: EmbedQuery, figure: export.Figure, *, script_url: str) -> str:
+def page(
+    atlas: Atlas, query: EmbedQuery, figure: export.Figure, *, script_url: str, plotly_url: str = PLOTLY_PATH
+) -> str:
     """The /embed page around `figure` (`replay_figure` for `query`).
 
     Scripts are files (no inline script, for the CSP); the figure travels as JSON data. Only the text
@@ -216,7 +219,7 @@ figcaption {{ padding: 6px 10px; font-size: 13px; color: #333; }}
 </figure>
 {_place_html(atlas, query)}
 <script type="application/json" id="embed-data">{export.script_json(data)}</script>
-<script src="{PLOTLY_PATH}"></script>
+<script src="{e(plotly_url)}"></script>
 <script src="{e(script_url)}"></script>
 </body>
 </html>
@@ -257,8 +260,29 @@ def _place_html(atlas: Atlas, query: EmbedQuery) -> str:
 # ---------------------------------------------------------------- routes and the app's share panel
 
 
-def register(app: Dash, atlas: Atlas) -> None:
-    """/embed, plotly.js for it, /export/<format> downloads (cached), and the share panel's callback."""
+def export_job(fmt: str, args: Mapping[str, str], atlas: Atlas) -> renders.Job | str:
+    """The export an address asks for, from the closed set `renders.report_jobs` lists, or the address of the
+    nearest one in it (a place without a summary: the whole country); anything else is a 404 that says why."""
+    lang = args.get("lang", "en")
+    if lang not in export.LANGS:
+        abort(404, description="lang is en or ar.")
+    if fmt in renders.SERIES:  # every date: one file whatever the date and place
+        return renders.Job(fmt, None, None, lang)
+    raw = args.get("date")
+    day = atlas.dates[-1] if raw is None else parse_date(raw)
+    if day not in atlas.dates:  # one address per image: no aliases, no clamping
+        abort(404, description=f"Dates are written YYYY-MM-DD, from {atlas.dates[0]} to {atlas.dates[-1]}.")
+    place = find_place(atlas, args["place"]) if args.get("place") else None
+    if args.get("place") and place is None:
+        abort(404, description="No such place: use a place id, as in the app's share links.")
+    if place is not None and place.id not in atlas.summaries:
+        return f"{request.path}?{urlencode({'date': day.isoformat(), 'lang': lang})}"
+    return renders.Job(fmt, day, place.id if place else None, lang)
+
+
+def register(app: Dash, atlas: Atlas, exports: renders.Exports) -> None:
+    """/embed, plotly.js for it, /export/<format> downloads (`renders`: a closed set, cached on disk), and the share
+    panel's callback. Each language's replay is made before the first visitor asks (`serving.warm`)."""
     server = app.server
     script_url = app.get_asset_url("embed.js")
 
@@ -266,18 +290,12 @@ def register(app: Dash, atlas: Atlas) -> None:
     def replay(lang: str) -> export.Replay:
         return export.Replay(atlas, lang)
 
+    server.extensions.setdefault(serving.LATER, []).extend(functools.partial(replay, lang) for lang in export.LANGS)
+
     @functools.lru_cache(maxsize=32)  # a page is about 1.6 MB
     def embed_page(q: EmbedQuery) -> str:
         figure = replay(q.lang).figure(start=q.day, place=q.place, view=q.view, legend=q.legend, controls=q.controls)
         return page(atlas, q, figure, script_url=script_url)
-
-    @functools.lru_cache(maxsize=64)
-    def made(fmt: str, day: date, place: str | None, lang: str) -> bytes:
-        if fmt == "html":
-            return export.html_page(atlas, lang=lang).encode()
-        if fmt == "gif":
-            return export.gif(atlas, lang=lang)[0]
-        return export.image(atlas, day, cast(export.ImageFormat, fmt), place=place, lang=lang)
 
     def embed() -> Response:
         return Response(embed_page(parse_query(request.args, atlas)), mimetype="text/html")
@@ -286,18 +304,21 @@ def register(app: Dash, atlas: Atlas) -> None:
         body = export.PLOTLY_JS.read_bytes()
         return Response(body, mimetype="text/javascript", headers={"Cache-Control": "public, max-age=31536000"})
 
-    def download(fmt: str) -> Response:
+    def download(fmt: str) -> Response | WerkzeugResponse:
         if fmt not in DOWNLOADS:
             abort(404)
-        series = fmt in ("gif", "html")  # every date: one file whatever the date and place
-        raw = request.args.get("date")
-        if not series and raw is not None and parse_date(raw) not in atlas.dates:  # one address per image
-            abort(404, description=f"Dates are written YYYY-MM-DD, from {atlas.dates[0]} to {atlas.dates[-1]}.")
-        q = parse_query({k: v for k, v in request.args.items() if k in ("date", "place", "lang")}, atlas)
-        body = made(fmt, atlas.dates[-1] if series else q.day, None if series else q.place, q.lang)
-        name = f"syria-control-{'replay' if series else q.day.isoformat()}.{fmt}"
-        headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "public, max-age=3600"}
-        return Response(body, content_type=MIMETYPES[fmt], headers=headers)
+        job = export_job(fmt, request.args, atlas)
+        if isinstance(job, str):
+            return redirect(job)
+        try:
+            path = exports.file(job)
+        except renders.BusyError:
+            headers = {"Retry-After": str(renders.RETRY_AFTER)}
+            return Response("Busy rendering: try again shortly.\n", 503, mimetype="text/plain", headers=headers)
+        response = send_file(path, mimetype=MIMETYPES[fmt], max_age=3600, conditional=True)
+        response.headers["Content-Disposition"] = f'attachment; filename="{job.filename()}"'
+        response.set_etag(path.stem)  # content-addressed: the same on every machine
+        return response
 
     server.add_url_rule("/embed", "embed", embed)
     server.add_url_rule(PLOTLY_PATH, "embed_plotly", plotly_js)

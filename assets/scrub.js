@@ -1,0 +1,119 @@
+/* Every way of moving the date draws it in the next frame, and hands the value to Dash after that frame.
+ *
+ * Dash runs the callbacks a slider value triggers (the label, the address, the place panel, the analytics
+ * section and charts) in the task that sets it, before the browser draws again: tens to hundreds of ms of
+ * main thread on a slow machine. So each input here takes the event before the slider or Dash sees it,
+ * draws the date with assets/map.js's `dashboardDraw` (MapLibre switches layers in this task, the next frame
+ * shows the new date whole) and sets the slider's value by `set_props` once that frame has been handed on.
+ *
+ * Inputs: an arrow key on the slider's handle; a press, drag or touch anywhere on the slider (track, marks,
+ * handle: the value under the pointer, as the slider computes it); the ◀/▶ buttons (and the keys that click
+ * them, in map.js); play and each tick of it (map.js's `step` and `togglePlay` call `goTo`); a click on a chart
+ * point (analytics.js's `pickDate`). Until the map data is loaded, `dashboardDraw` says no and the value goes
+ * to Dash at once.
+ */
+(function () {
+  "use strict";
+
+  const SLIDER = "#date-slider";
+  let pending = null; // the date drawn but not yet handed to Dash
+
+  const thumb = () => document.querySelector(`${SLIDER} [role=slider]`);
+  const last = () => Number(thumb().getAttribute("aria-valuemax"));
+
+  /* The date the slider shows, or will once Dash has the value drawn last. */
+  function current() {
+    return pending ?? Number(thumb().getAttribute("aria-valuenow"));
+  }
+
+  const afterFrame = (task) => requestAnimationFrame(() => setTimeout(task, 0));
+
+  /* Draw date `index` in the next frame; Dash gets it after that frame (a later goTo hands over its own). */
+  function goTo(index) {
+    if (!Number.isInteger(index) || index < 0 || index > last()) return;
+    if (index === current()) return;
+    if (!window.dashboardDraw || !window.dashboardDraw(index)) {
+      window.dash_clientside.set_props("date-slider", { value: index });
+      return;
+    }
+    pending = index;
+    afterFrame(() => {
+      if (pending !== index) return;
+      pending = null;
+      window.dash_clientside.set_props("date-slider", { value: index });
+    });
+  }
+
+  /* The slider's value under a pointer, as the slider itself computes it (the root's box, rounded to a date). */
+  function valueAt(root, clientX) {
+    const box = root.getBoundingClientRect();
+    const share = Math.min(Math.max((clientX - box.left) / box.width, 0), 1);
+    return Math.round(share * last());
+  }
+
+  function take(event) {
+    event.preventDefault();
+    event.stopPropagation();
+  }
+
+  /* Arrow keys on the handle. */
+  document.addEventListener(
+    "keydown",
+    (event) => {
+      const delta = { ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1 }[event.key];
+      if (!delta || !event.target.closest || !event.target.closest(`${SLIDER} [role=slider]`)) return;
+      if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      take(event);
+      goTo(Math.min(Math.max(current() + delta, 0), last()));
+    },
+    true,
+  );
+
+  /* Press, drag and touch on the slider: the pointer is the slider's until it is released. */
+  let dragging = null; // {root, pointerId}
+  document.addEventListener(
+    "pointerdown",
+    (event) => {
+      const root = event.target.closest && event.target.closest(`${SLIDER} .dash-slider-root`);
+      if (!root || event.button !== 0 || !window.dashboardDraw) return;
+      take(event);
+      root.setPointerCapture(event.pointerId);
+      dragging = { root, pointerId: event.pointerId };
+      thumb().focus({ preventScroll: true });
+      goTo(valueAt(root, event.clientX));
+    },
+    true,
+  );
+  document.addEventListener(
+    "pointermove",
+    (event) => {
+      if (!dragging || event.pointerId !== dragging.pointerId) return;
+      take(event);
+      goTo(valueAt(dragging.root, event.clientX));
+    },
+    true,
+  );
+  const release = (event) => {
+    if (!dragging || event.pointerId !== dragging.pointerId) return;
+    take(event);
+    dragging = null;
+  };
+  document.addEventListener("pointerup", release, true);
+  document.addEventListener("pointercancel", release, true);
+
+  /* The ◀/▶ buttons (a click, or the arrow keys map.js turns into clicks). */
+  document.addEventListener(
+    "click",
+    (event) => {
+      const button = event.target.closest && event.target.closest("#step-prev, #step-next");
+      if (!button || !window.dashboardDraw) return;
+      take(event);
+      goTo(Math.min(Math.max(current() + (button.id === "step-next" ? 1 : -1), 0), last()));
+    },
+    true,
+  );
+
+  const superseded = (index) => pending !== null && pending !== index;
+
+  window.dashboardScrub = { goTo, current, superseded };
+})();
