@@ -148,7 +148,7 @@
     const ready = await mapReady(MAP(), () => token !== changesToken);
     if (!ready || (!key && !ready.map.getSource(CHANGES()))) return;
     ensureLayers(ready.map);
-    const entry = key && data.changes[key];
+    const entry = key && (data.changes[key] || data.changes[data.same[key]]);
     ready.map.getSource(CHANGES()).setData(entry ? entry.ground : EMPTY);
     if (!panel().dataset.highlight) ready.map.getSource(HIGHLIGHT()).setData(EMPTY);
     await drawn(ready.map);
@@ -251,7 +251,7 @@
             `${shortDate(data.dates[day])} · `,
             h("Span", { className: `confidence ${confidence}` }, confidence),
             " · ",
-            h("A", { href: url, title, target: "_blank", rel: "noopener" }, title.split(":")[0]),
+            url ? h("A", { href: url, title, target: "_blank", rel: "noopener" }, title.split(":")[0]) : title,
           ]),
         ]),
         h("Div", { className: "change-holders" }, [...named(previous), " → ", ...named(holder)]),
@@ -358,7 +358,7 @@
         const title = `No changes: both dates are ${data.labels[a]}`;
         return [false, title, [h("P", {}, "Pick another date to compare with.")], [], mode !== "date", options];
       }
-      const entry = data.changes[key];
+      const entry = data.changes[key] || data.changes[data.same[key]];
       const title = `Changes ${shortDate(data.dates[a])} → ${data.labels[b]}`;
       return [false, title, changeSummary(entry), changeList(entry), mode !== "date", options];
     },

@@ -7,6 +7,7 @@ that changed hands are geodesic areas of intersections (`stats.by_governorate`, 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,6 +20,7 @@ from shapely.geometry import mapping
 
 from dashboard import stats
 from dashboard.model import Atlas, GeoJSON, Place
+from dashboard.summary import source_label
 from dashboard.timeline import Change, changed_places, holders_by_date, latest_events_by_date
 
 COUNTRY = "Syria"
@@ -85,29 +87,45 @@ class Analytics:
 
     @cached_property
     def changes(self) -> dict[tuple[date, date], PairChanges]:
-        """Every pair of dates, earlier first."""
+        """Every pair of dates, earlier first. Dates with the same zones share one computation (and one object):
+        a record with quiet weeks would otherwise repeat the same overlays for every pair of its days."""
         timeline = self.atlas.timeline
         places = {p.id: p for p in timeline.places}
         holders = holders_by_date(timeline, self.dates)
         last_events = latest_events_by_date(timeline, self.dates)
-        return {
-            (a, b): PairChanges(
-                a,
-                b,
-                tuple(stats.territory_changes(self._shapes[a], self._shapes[b])),
-                tuple(
-                    sorted(
-                        changed_places(holders[a], holders[b], last_events[b]),
-                        key=lambda c: importance(places[c.event.place_id]),
-                    )
-                ),
-            )
-            for a, b in combinations(self.dates, 2)
-        }
+        same = self._same_zones
+        computed: dict[tuple[date, date], PairChanges] = {}
+        result = {}
+        for a, b in combinations(self.dates, 2):
+            key = (same[a], same[b])
+            if key not in computed:
+                computed[key] = PairChanges(
+                    a,
+                    b,
+                    tuple(stats.territory_changes(self._shapes[a], self._shapes[b])),
+                    tuple(
+                        sorted(
+                            changed_places(holders[a], holders[b], last_events[b]),
+                            key=lambda c: importance(places[c.event.place_id]),
+                        )
+                    ),
+                )
+            result[a, b] = computed[key]
+        return result
+
+    @cached_property
+    def _same_zones(self) -> dict[date, date]:
+        """Each date mapped to the first date whose zones are the same."""
+        first: dict[str, date] = {}
+        return {d: first.setdefault(_zones_key(self.atlas.zones[d]), d) for d in self.dates}
 
     @cached_property
     def _shapes(self) -> dict[date, dict[str, Any]]:
         return {d: stats.zone_shapes(self.atlas.zones[d]) for d in self.dates}
+
+
+def _zones_key(collection: GeoJSON) -> str:
+    return json.dumps([(f["properties"]["faction"], f["geometry"]) for f in collection["features"]])
 
 
 def compute(atlas: Atlas) -> Analytics:
@@ -203,11 +221,15 @@ def browser_data(atlas: Atlas, analytics: Analytics, limit: int = LIST_LIMIT) ->
     """Everything analytics.js shows on any date or pair of dates, as JSON-ready values, sent once.
 
     `changes` is keyed "i-j" (indices into `dates`, i < j); each lists at most `limit` places, most important
-    first, and `count`, how many changed in all.
+    first, and `count`, how many changed in all. A pair with the same zones as an earlier one is only named in
+    `same` ("i-j" to the key that holds its entry).
     """
     index = {d: i for i, d in enumerate(analytics.dates)}
+    first_key: dict[int, tuple[date, date]] = {}
+    for key, pair in analytics.changes.items():
+        first_key.setdefault(id(pair), key)
     listed = {k: pair.places[:limit] for k, pair in analytics.changes.items()}
-    sources = sorted({(c.event.source_title, c.event.source_url) for rows in listed.values() for c in rows})
+    sources = sorted({(source_label(c.event), c.event.source_url) for rows in listed.values() for c in rows})
     source_index = {s: i for i, s in enumerate(sources)}
     places = {p.id: p for p in atlas.timeline.places}
     shown = sorted({c.event.place_id for rows in listed.values() for c in rows})
@@ -232,11 +254,17 @@ def browser_data(atlas: Atlas, analytics: Analytics, limit: int = LIST_LIMIT) ->
                         c.previous,
                         c.event.holder,
                         c.event.confidence,
-                        source_index[c.event.source_title, c.event.source_url],
+                        source_index[source_label(c.event), c.event.source_url],
                     ]
                     for c in sorted(listed[a, b], key=lambda c: c.event.date)  # stable: importance within a day
                 ],
             }
             for (a, b), pair in analytics.changes.items()
+            if first_key[id(pair)] == (a, b)
+        },
+        "same": {
+            f"{index[a]}-{index[b]}": "-".join(str(index[d]) for d in first_key[id(pair)])
+            for (a, b), pair in analytics.changes.items()
+            if first_key[id(pair)] != (a, b)
         },
     }

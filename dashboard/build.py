@@ -18,6 +18,11 @@ from dashboard.load import Inputs
 from dashboard.model import Event, GeoJSON, Override, Place, Timeline
 from dashboard.timeline import events_by_place, holders_on, latest_event, timeline_dates
 
+# A change of hands at a place says nothing about empty ground farther away than this: there the zone of a place
+# whose holder changed since the baseline is drawn as unclear (the `contested` class), not as the new holder's.
+REACH_KM = 25.0
+UNCLEAR = "contested"  # the factions.csv id for ground that is contested or that no report gives to anyone
+
 
 @dataclass(frozen=True)
 class DayZones:
@@ -51,13 +56,24 @@ def build_days(inputs: Inputs, on_day: Callable[[date], None] | None = None) -> 
     cells = zones.voronoi_cells(points, inputs.country)
     ends = override_ends(inputs.overrides, timeline)
     order = timeline.faction_ids
+    near, remote = zones.split_cells(cells, zones.remote_ground(points, inputs.country, REACH_KM))
+    baseline = [p.baseline_holder for p in timeline.places]
     days = []
     grouped = events_by_place(timeline.events)
     for day in timeline_dates(timeline, inputs.dataset.end):
         holders = holders_on(timeline, day)
         held_by = [holders[p.id] for p in points]
-        derived = zones.dissolve(cells, held_by)
-        drawn = zones.apply_overrides(derived, zones.active_overrides(inputs.overrides, day, ends), inputs.country)
+        parts, owners = [], []
+        for cell, close, far, now, then in zip(cells, near, remote, held_by, baseline, strict=True):
+            if now == then:
+                parts.append(cell)
+                owners.append(now)
+            else:
+                parts += [close, far]
+                owners += [now, UNCLEAR]
+        derived = zones.dissolve(parts, owners)
+        live = zones.active_overrides(inputs.overrides, day, ends)
+        drawn = zones.noded(zones.apply_overrides(derived, live, inputs.country), order)
         clean = zones.clean_coverage(drawn, order)
         claimed = [_only_claimed(grouped.get(p.id, ()), day) for p in points]
         days.append(DayZones(day, clean, holders, zones.uncertain_ground(cells, held_by, claimed, clean)))

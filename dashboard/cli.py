@@ -1,4 +1,4 @@
-"""Command line: python -m dashboard [run|build|validate|info|export]."""
+"""Command line: python -m dashboard [run|build|validate|info|sources|export]."""
 
 from __future__ import annotations
 
@@ -122,28 +122,91 @@ def build(data_dir: Path) -> None:
 
 @main.command()
 @DATA_DIR_OPTION
-def info(data_dir: Path) -> None:
-    """Dates, factions, and each faction's area and share per date."""
-    from dashboard.load import DataError, load_atlas
+@click.option("--compare", is_flag=True, help="Our shares next to the published figures in published_shares.csv.")
+def info(data_dir: Path, compare: bool) -> None:
+    """Dates, factions, and each faction's area and share per date (in brackets: the share of its zone that is
+    only claimed)."""
+    from dashboard.load import DataError, Report, load_atlas, read_published
+    from dashboard.stats import combined_percent, held_and_claimed
 
     try:
         atlas = load_atlas(data_dir)
     except DataError as error:
         raise click.ClickException(str(error)) from error
     factions = atlas.timeline.factions
+    held = {d: held_and_claimed(atlas.zones[d], atlas.claimed.get(d)) for d in atlas.dates}
+    if compare:
+        report = Report()
+        figures = read_published(data_dir, report, set(atlas.timeline.faction_ids))
+        if report.problems:
+            raise click.ClickException("\n".join(str(p) for p in report.problems))
+        labels = {f.id: f.label for f in factions}
+        for figure in dict.fromkeys(r.figure for r in figures):
+            rows = [r for r in figures if r.figure == figure]
+            first = rows[0]
+            day = first.compare_on
+            click.echo(f"\n{first.source} (map of {first.map_date}) — ours on {day}\n  <{first.url}>")
+            if day not in held:
+                click.echo(f"  no zones for {day}")
+                continue
+            for r in rows:
+                ids = r.factions.split("+")
+                ours = combined_percent(held[day], ids)
+                claimed = sum(h.claimed_km2 for h in held[day] if h.faction in ids)
+                area = sum(h.area_km2 for h in held[day] if h.faction in ids)
+                of_it = 100 * claimed / area if area else 0.0
+                name = " + ".join(labels[i] for i in ids)
+                click.echo(
+                    f"  {name:<48} ours {ours:5.1f} % · {of_it:4.1f} % of it claimed   "
+                    f"published {r.percent:5.1f} %   difference {ours - r.percent:+5.1f}"
+                    + (f"   ({r.note})" if r.note else "")
+                )
+            unclear = combined_percent(held[day], ["contested"])
+            click.echo(f"  {'(contested or unclear, ours)':<48} ours {unclear:5.1f} %")
+        return
     click.echo(f"{len(atlas.dates)} dates: {atlas.dates[0]} to {atlas.dates[-1]}")
     click.echo("factions: " + ", ".join(f"{f.id} ({f.label})" for f in factions))
-    click.echo(f"{len(atlas.timeline.places)} control points, {len(atlas.timeline.events)} events\n")
+    click.echo(f"{len(atlas.timeline.places)} control points, {len(atlas.timeline.events)} changes of hands\n")
     width = max(len(f.id) for f in factions)
-    click.echo("date        " + "  ".join(f"{f.id:>{max(width, 16)}}" for f in factions))
+    click.echo("date        " + "  ".join(f"{f.id:>{max(width, 22)}}" for f in factions))
     for day in atlas.dates:
-        areas = {z["properties"]["faction"]: z["properties"]["area_km2"] for z in atlas.zones[day]["features"]}
-        total = sum(areas.values())
+        rows = {h.faction: h for h in held[day]}
         cells = [
-            f"{areas.get(f.id, 0):>9,.0f} {100 * areas.get(f.id, 0) / total:5.1f}%".rjust(max(width, 16))
+            f"{rows[f.id].area_km2:>9,.0f} {rows[f.id].percent:5.1f}% ({rows[f.id].claimed_percent:4.1f})"
+            if f.id in rows
+            else f"{0:>9,.0f} {0:5.1f}% ({0:4.1f})"
             for f in factions
         ]
-        click.echo(f"{day}  " + "  ".join(cells))
+        click.echo(f"{day}  " + "  ".join(c.rjust(max(width, 22)) for c in cells))
+
+
+@main.command()
+@DATA_DIR_OPTION
+def sources(data_dir: Path) -> None:
+    """Who backs the record: rows per domain and per URL, and the confidence mix."""
+    from dashboard.load import Report, read_inputs
+    from dashboard.model import INFERRED
+    from dashboard.sourcing import tally
+    from dashboard.timeline import sourced
+
+    report = Report()
+    inputs = read_inputs(data_dir, report)
+    if inputs is None:
+        raise click.ClickException("\n".join(str(p) for p in report.problems))
+    events = inputs.timeline.events
+    t = tally(sourced(events), inputs.timeline.area_events, sum(e.confidence == INFERRED for e in events), inputs.sites)
+    kinds = {site.domain: site.kind for site in inputs.sites.values()}
+    click.echo(
+        f"{t.point_rows} point rows (events.csv), {t.area_rows} area rows (area_events.csv), "
+        f"{t.inferred_places} inferred changes (no source)"
+    )
+    click.echo("confidence: " + ", ".join(f"{c} {n}" for c, n in t.confidence.items()))
+    click.echo("\nrows per domain:")
+    for domain, n in t.by_domain:
+        click.echo(f"{n:5d}  {domain} ({kinds.get(domain, 'unlisted')})")
+    click.echo("\nrows per URL:")
+    for url, n in t.by_url:
+        click.echo(f"{n:5d}  {url}")
 
 
 @main.group()

@@ -12,7 +12,8 @@ import io
 import json
 import logging
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,8 @@ from shapely.geometry.base import BaseGeometry
 
 from dashboard.model import (
     CONFIDENCES,
+    INFERRED,
+    AreaEvent,
     Atlas,
     Event,
     Faction,
@@ -35,17 +38,24 @@ from dashboard.model import (
     Summary,
     Timeline,
 )
-from dashboard.timeline import date_range, events_by_place, holder_on
+from dashboard.sourcing import Site, meets_confirmed_rule, site_of
+from dashboard.timeline import date_range, events_by_place, follow_order, holder_on, resolve_events
 
 log = logging.getLogger(__name__)
 
-PLACE_KINDS = ("city", "town", "village", "district", "airbase", "military_site", "hill", "crossing", "anchor")
+# "site": oil and gas fields, mines, dams, junctions: real places without residents.
+PLACE_KINDS = ("city", "town", "village", "district", "airbase", "military_site", "hill", "crossing", "site")
 BASE_LAYERS = ("country", "governorates", "neighbours", "rivers", "rivers_gshhg", "lakes", "highways", "disputed")
 POLYGONAL = ("Polygon", "MultiPolygon")
 WGS84_NAMES = ("urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84", "EPSG:4326", "urn:ogc:def:crs:EPSG::4326")
 # A place may sit this far (degrees, ~2 km) outside the simplified outline: border towns.
 BORDER_TOLERANCE_DEG = 0.02
 ZONE_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.geojson$")
+# A source published later than this after the event needs the row to say why (a retrospective).
+LATE_SOURCE_DAYS = 14
+SOURCE_KINDS = ("wire", "independent", "monitor", "state_media", "partisan", "reference", "mirror")
+COUNTRY_AREA = "Syria"  # the area name for the whole country
+AREA_PROVENANCE = ("source", "source_date", "source_url")  # properties every area polygon must carry
 
 
 @dataclass(frozen=True)
@@ -119,6 +129,7 @@ class PlaceRow(_Row):
     baseline_holder: str
     coord_source: str = ""
     note: str = ""
+    follows: str = ""
 
     @field_validator("population", mode="before")
     @classmethod
@@ -133,21 +144,23 @@ class PlaceRow(_Row):
         return value
 
 
-class EventRow(_Row):
-    date: date
-    place_id: str = Field(min_length=1)
-    holder: str = Field(min_length=1)
+def _iso(value: Any) -> Any:
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    return value
+
+
+class _SourcedRow(_Row):
+    """What every sourced row carries: the source, when it was published, and what it says."""
+
     confidence: str
     source_url: str
     source_title: str = Field(min_length=1)
+    published: date | None = None  # blank only for an undated retrospective (e.g. an encyclopedia article)
+    evidence: str = Field(min_length=1)  # where the source names the place or its area, and the change
+    retrospective: str = ""  # why a source written long after the event is used
+    corroboration: str = ""  # a second source's URL (needed for `confirmed`)
     note: str = ""
-
-    @field_validator("date", mode="before")
-    @classmethod
-    def _iso_date(cls, value: Any) -> Any:
-        if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-            raise ValueError("must be a date written YYYY-MM-DD")
-        return value
 
     @field_validator("confidence")
     @classmethod
@@ -157,6 +170,93 @@ class EventRow(_Row):
         return value
 
     @field_validator("source_url")
+    @classmethod
+    def _http(cls, value: str) -> str:
+        return _http_url(value)
+
+    @field_validator("published", mode="before")
+    @classmethod
+    def _published(cls, value: Any) -> Any:
+        return None if value == "" else _iso(value)
+
+    @field_validator("corroboration")
+    @classmethod
+    def _corroboration(cls, value: str) -> str:
+        return value and _http_url(value)
+
+    @model_validator(mode="after")
+    def _dated_or_retrospective(self) -> _SourcedRow:
+        if self.published is None and not self.retrospective:
+            raise ValueError("published is blank: give the source's date, or say in `retrospective` why it has none")
+        return self
+
+
+class EventRow(_SourcedRow):
+    date: date
+    place_id: str = Field(min_length=1)
+    holder: str = Field(min_length=1)
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _iso_date(cls, value: Any) -> Any:
+        return _iso(value)
+
+
+EVENT_COLUMNS = (
+    "date", "place_id", "holder", "confidence", "source_url", "source_title", "published", "evidence",
+    "retrospective", "corroboration", "note",
+)  # fmt: skip
+
+
+class AreaEventRow(_SourcedRow):
+    date: date
+    area: str = Field(min_length=1)
+    from_holders: str = ""  # space-separated faction ids; blank = any holder
+    holder: str = Field(min_length=1)
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _iso_date(cls, value: Any) -> Any:
+        return _iso(value)
+
+
+AREA_EVENT_COLUMNS = (
+    "date", "area", "from_holders", "holder", "confidence", "source_url", "source_title", "published", "evidence",
+    "retrospective", "corroboration", "note",
+)  # fmt: skip
+
+
+class SourceSite(_Row):
+    """A row of sources.csv: one domain the data cites and what kind of source it is."""
+
+    domain: str = Field(pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$")
+    name: str = Field(min_length=1)
+    kind: str
+    country: str = Field(min_length=1)
+    party: str = ""  # the party to the war whose voice it is (state or partisan media)
+    note: str = ""
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, value: str) -> str:
+        if value not in SOURCE_KINDS:
+            raise ValueError(f"must be one of {', '.join(SOURCE_KINDS)}")
+        return value
+
+
+class PublishedRow(_Row):
+    """A row of published_shares.csv: one faction's (or group's) share of Syria on a published map."""
+
+    figure: str = Field(pattern=r"^[a-z0-9_]+$")
+    source: str = Field(min_length=1)
+    map_date: date
+    compare_on: date
+    url: str
+    factions: str = Field(min_length=1)  # faction ids joined by "+"
+    percent: float = Field(ge=0, le=100)
+    note: str = ""
+
+    @field_validator("url")
     @classmethod
     def _http(cls, value: str) -> str:
         return _http_url(value)
@@ -291,24 +391,98 @@ def read_places(
         located[r.lon, r.lat] = r.place_id
         places[r.place_id] = Place(
             r.place_id, r.name_en, r.name_ar, r.lat, r.lon, r.kind, r.governorate, r.population,
-            r.baseline_holder, r.coord_source, r.note,
+            r.baseline_holder, r.coord_source, r.note, r.follows,
         )  # fmt: skip
-    return tuple(places.values())
+    return _check_follows(file, tuple(places.values()), report)
+
+
+def _check_follows(file: str, places: tuple[Place, ...], report: Report) -> tuple[Place, ...]:
+    """A place may follow only another known place, and no chain of followers may loop."""
+    ids = {p.id for p in places}
+    kept = []
+    for place in places:
+        if place.follows and (place.follows not in ids or place.follows == place.id):
+            where, message = f"place_id={place.id}", f"follows {place.follows!r}: no other such place"
+            report.add(file, where, "unknown-follows", message)
+            kept.append(replace(place, follows=""))
+        else:
+            kept.append(place)
+    try:
+        follow_order(kept)
+    except ValueError as error:
+        report.add(file, "", "follows-cycle", str(error))
+        return tuple(replace(p, follows="") for p in kept)
+    return tuple(kept)
 
 
 def _near(country: BaseGeometry, lon: float, lat: float) -> bool:
     return country.dwithin(Point(lon, lat), BORDER_TOLERANCE_DEG)
 
 
+def read_sites(data_dir: Path, report: Report) -> dict[str, Site]:
+    """sources.csv: every domain the data cites, with its kind and country."""
+    file = "sources.csv"
+    sites: dict[str, Site] = {}
+    for line, row in _read_csv(data_dir / file, report, tuple(SourceSite.model_fields)):
+        where = f"row {line} (domain={row.get('domain', '')})"
+        try:
+            r = SourceSite.model_validate(row)
+        except ValidationError as error:
+            report.add(file, where, "schema", _explain(error))
+            continue
+        if r.domain in sites:
+            report.add(file, where, "duplicate-id", "domain listed twice")
+            continue
+        sites[r.domain] = Site(r.domain, r.name, r.kind, r.country, r.party)
+    return sites
+
+
+def _check_source(
+    file: str, where: str, r: _SourcedRow, day: date, sites: Mapping[str, Site] | None, report: Report
+) -> bool:
+    """The row's sources are listed sites, not mirrors, and were published in time (or the row says why not)."""
+    ok = True
+    for url in filter(None, (r.source_url, r.corroboration)):
+        site = site_of(url, sites) if sites is not None else None
+        if sites is not None and site is None:
+            report.add(file, where, "unknown-source", f"the domain of {url} is not listed in sources.csv")
+            ok = False
+        elif site is not None and site.kind == "mirror":
+            report.add(file, where, "mirror-source", f"{site.domain} is a mirror or re-post: cite the original")
+            ok = False
+        elif site is not None and site.kind == "reference":
+            report.add(file, where, "reference-source", f"{site.domain} is a reference work: cite the outlet it cites")
+            ok = False
+    if r.published is not None and r.published < day:
+        report.add(file, where, "source-predates-event", f"the source ({r.published}) predates the event ({day})")
+        ok = False
+    elif r.published is not None and (r.published - day).days > LATE_SOURCE_DAYS and not r.retrospective:
+        report.add(
+            file, where, "late-source",
+            f"the source ({r.published}) is over {LATE_SOURCE_DAYS} days after the event: say why in `retrospective`",
+        )  # fmt: skip
+        ok = False
+    return ok
+
+
 def read_events(
-    data_dir: Path, report: Report, places: tuple[Place, ...], faction_ids: set[str], first: date, last: date
+    data_dir: Path,
+    report: Report,
+    places: tuple[Place, ...],
+    faction_ids: set[str],
+    first: date,
+    last: date,
+    sites: Mapping[str, Site] | None = None,
+    lines: dict[tuple[str, date], int] | None = None,
 ) -> tuple[Event, ...]:
-    """Events that name a known place and faction, dated after the baseline, one per place and day."""
+    """Events that name a known place and faction, dated after the baseline, one per place and day, with a source
+    that is listed in sources.csv (when `sites` is given), not a mirror, and published in time. `lines`, if
+    given, receives each kept row's line number by (place id, date)."""
     file = "events.csv"
     place_by_id = {p.id: p for p in places}
-    seen: dict[tuple[str, date], int] = {}
-    events: list[tuple[int, Event]] = []
-    for line, row in _read_csv(data_dir / file, report, tuple(EventRow.model_fields)):
+    seen: dict[tuple[str, date], int] = {} if lines is None else lines
+    events: list[Event] = []
+    for line, row in _read_csv(data_dir / file, report, EVENT_COLUMNS):
         where = f"row {line} (place_id={row.get('place_id', '')}, date={row.get('date', '')})"
         try:
             r = EventRow.model_validate(row)
@@ -332,22 +506,143 @@ def read_events(
                 f"row {seen[r.place_id, r.date]} already changes this place on this date",
             )
             continue
+        if not _check_source(file, where, r, r.date, sites, report):
+            continue
         seen[r.place_id, r.date] = line
-        events.append((line, Event(r.date, r.place_id, r.holder, r.confidence, r.source_url, r.source_title, r.note)))  # type: ignore[arg-type]
-    _check_changes(file, events, place_by_id, report)
-    return tuple(e for _, e in sorted(events, key=lambda le: (le[1].date, le[1].place_id)))
+        events.append(
+            Event(
+                r.date, r.place_id, r.holder, r.confidence, r.source_url, r.source_title, r.note,  # type: ignore[arg-type]
+                r.evidence, corroboration=r.corroboration,
+            )
+        )  # fmt: skip
+    return tuple(sorted(events, key=lambda e: (e.date, e.place_id)))
 
 
-def _check_changes(file: str, events: list[tuple[int, Event]], places: dict[str, Place], report: Report) -> None:
-    """An event must hand the place to someone other than its holder the day before."""
-    line_of = {id(e): line for line, e in events}
-    for place_id, group in events_by_place(tuple(e for _, e in events)).items():
+def read_areas(data_dir: Path, report: Report) -> dict[str, BaseGeometry]:
+    """Cited area polygons, areas/<name>.geojson: each feature names its source (published map or treaty text)."""
+    areas: dict[str, BaseGeometry] = {}
+    folder = data_dir / "areas"
+    for path in sorted(folder.glob("*.geojson")) if folder.is_dir() else []:
+        file = f"areas/{path.name}"
+        data = read_geojson(path, report, file)
+        if data is None:
+            continue
+        parts = []
+        for index, feature in enumerate(data["features"]):
+            geometry = feature_geometry(file, index, feature, report)
+            properties = feature.get("properties") if isinstance(feature, dict) else None
+            missing = [k for k in AREA_PROVENANCE if not (isinstance(properties, dict) and properties.get(k))]
+            if missing:
+                report.add(file, f"feature {index}", "provenance", f"an area polygon needs {', '.join(missing)}")
+                continue
+            if geometry is not None:
+                parts.append(geometry)
+        if parts:
+            areas[file] = shapely.union_all(parts)
+    return areas
+
+
+def read_area_events(
+    data_dir: Path,
+    report: Report,
+    areas: Mapping[str, BaseGeometry],
+    faction_ids: set[str],
+    first: date,
+    last: date,
+    sites: Mapping[str, Site] | None = None,
+) -> tuple[AreaEvent, ...]:
+    """area_events.csv (optional): changes of hands reported for a governorate or a cited area polygon."""
+    file = "area_events.csv"
+    if not (data_dir / file).exists():
+        return ()
+    result: list[AreaEvent] = []
+    for line, row in _read_csv(data_dir / file, report, AREA_EVENT_COLUMNS):
+        where = f"row {line} (area={row.get('area', '')}, date={row.get('date', '')})"
+        try:
+            r = AreaEventRow.model_validate(row)
+        except ValidationError as error:
+            report.add(file, where, "schema", _explain(error))
+            continue
+        if r.area not in areas:
+            report.add(file, where, "unknown-area", f"{r.area!r} is neither a governorate nor a file in areas/")
+            continue
+        unknown = [f for f in (r.holder, *r.from_holders.split()) if f not in faction_ids]
+        if unknown:
+            report.add(file, where, "unknown-faction", f"{', '.join(unknown)} not in factions.csv")
+            continue
+        if not first < r.date <= last:
+            report.add(file, where, "date-out-of-range", f"{r.date} is outside {first} (baseline, exclusive)-{last}")
+            continue
+        if not _check_source(file, where, r, r.date, sites, report):
+            continue
+        result.append(
+            AreaEvent(
+                r.date, r.area, tuple(r.from_holders.split()), r.holder, r.confidence,  # type: ignore[arg-type]
+                r.source_url, r.source_title, r.evidence, r.note, r.corroboration,
+            )
+        )  # fmt: skip
+    return tuple(result)
+
+
+def governorate_areas(base_layers: dict[str, GeoJSON], report: Report) -> dict[str, BaseGeometry]:
+    """Governorate outlines by English name, usable as areas."""
+    layer = base_layers.get("governorates")
+    if layer is None:
+        return {}
+    areas = {}
+    for index, feature in enumerate(layer["features"]):
+        geometry = feature_geometry("governorates.geojson", index, feature, report)
+        if geometry is not None:
+            areas[feature["properties"]["name_en"]] = geometry
+    return areas
+
+
+def area_members(
+    places: tuple[Place, ...], areas: Mapping[str, BaseGeometry], country: BaseGeometry
+) -> dict[str, frozenset[str]]:
+    """The control points inside each area; a border town just outside the simplified outline counts in the
+    areas within the border tolerance of it."""
+    points = {p.id: Point(p.lon, p.lat) for p in places}
+    outside = {i for i, point in points.items() if not country.covers(point)}
+    return {
+        name: frozenset(
+            i for i, point in points.items()
+            if area.covers(point) or (i in outside and area.dwithin(point, BORDER_TOLERANCE_DEG))
+        )
+        for name, area in areas.items()
+    }  # fmt: skip
+
+
+def _check_changes(
+    events: tuple[Event, ...], places: dict[str, Place], lines: Mapping[tuple[str, date], int], report: Report
+) -> None:
+    """A row of events.csv must hand its place to someone other than its holder the day before."""
+    for place_id, group in events_by_place(events).items():
         holder = places[place_id].baseline_holder
         for event in group:
-            if event.holder == holder:
+            if event.holder == holder and not event.area and event.confidence != INFERRED:
+                line = lines.get((place_id, event.date), 0)
                 report.add(
-                    file, f"row {line_of[id(event)]} (place_id={place_id}, date={event.date})", "no-change",
+                    "events.csv", f"row {line} (place_id={place_id}, date={event.date})", "no-change",
                     f"{place_id} is already held by {holder} before {event.date}",
+                )  # fmt: skip
+            holder = event.holder
+
+
+def _check_confirmed(
+    events: tuple[Event, ...], places: dict[str, Place], sites: Mapping[str, Site], report: Report
+) -> None:
+    """Every `confirmed` change meets the rule (two independent outlets, or the losing side's admission)."""
+    for place_id, group in events_by_place(events).items():
+        holder = places[place_id].baseline_holder
+        for event in group:
+            if event.confidence == "confirmed" and not meets_confirmed_rule(
+                (event.source_url, event.corroboration), (holder,), sites
+            ):
+                file = "area_events.csv" if event.area else "events.csv"
+                report.add(
+                    file, f"place_id={place_id}, date={event.date}", "confirmed-rule",
+                    "`confirmed` needs two independent outlets (corroboration) or the losing side's own admission",
                 )  # fmt: skip
             holder = event.holder
 
@@ -464,6 +759,26 @@ def read_overrides(
     return tuple(overrides)
 
 
+def read_published(data_dir: Path, report: Report, faction_ids: set[str]) -> tuple[PublishedRow, ...]:
+    """published_shares.csv (optional): area figures of published maps, for `info --compare`."""
+    file = "published_shares.csv"
+    if not (data_dir / file).exists():
+        return ()
+    rows = []
+    for line, row in _read_csv(data_dir / file, report, tuple(PublishedRow.model_fields)):
+        try:
+            r = PublishedRow.model_validate(row)
+        except ValidationError as error:
+            report.add(file, f"row {line}", "schema", _explain(error))
+            continue
+        unknown = [f for f in r.factions.split("+") if f not in faction_ids]
+        if unknown:
+            report.add(file, f"row {line}", "unknown-faction", f"{', '.join(unknown)} not in factions.csv")
+            continue
+        rows.append(r)
+    return tuple(rows)
+
+
 def read_summaries(data_dir: Path, report: Report, place_ids: set[str]) -> dict[str, Summary]:
     file = "summaries.yaml"
     path = data_dir / file
@@ -548,6 +863,7 @@ class Inputs:
     overrides: tuple[Override, ...]
     dataset: DatasetInfo
     base_layers: dict[str, GeoJSON]
+    sites: dict[str, Site] = field(default_factory=dict)
 
 
 def read_inputs(data_dir: Path, report: Report) -> Inputs | None:
@@ -560,11 +876,19 @@ def read_inputs(data_dir: Path, report: Report) -> Inputs | None:
         return None
     faction_ids = {f.id for f in factions}
     places = read_places(data_dir, report, faction_ids, country)
-    events = read_events(data_dir, report, places, faction_ids, dataset.baseline, dataset.end)
-    timeline = Timeline(factions, places, events, dataset.baseline)
+    sites = read_sites(data_dir, report)
+    lines: dict[tuple[str, date], int] = {}
+    events = read_events(data_dir, report, places, faction_ids, dataset.baseline, dataset.end, sites, lines)
+    areas = {COUNTRY_AREA: country, **governorate_areas(base_layers, report), **read_areas(data_dir, report)}
+    area_events = read_area_events(data_dir, report, areas, faction_ids, dataset.baseline, dataset.end, sites)
+    resolved = resolve_events(places, events, area_events, area_members(places, areas, country))
+    place_by_id = {p.id: p for p in places}
+    _check_changes(resolved, place_by_id, lines, report)
+    _check_confirmed(resolved, place_by_id, sites, report)
+    timeline = Timeline(factions, places, resolved, dataset.baseline, area_events)
     overrides = read_overrides(data_dir, report, faction_ids, dataset.baseline, dataset.end)
     _check_overrides_against_places(timeline, overrides, report)
-    return Inputs(timeline, country, overrides, dataset, base_layers)
+    return Inputs(timeline, country, overrides, dataset, base_layers, sites)
 
 
 def _check_overrides_against_places(timeline: Timeline, overrides: tuple[Override, ...], report: Report) -> None:
@@ -589,6 +913,7 @@ def validate(data_dir: Path) -> list[Problem]:
     inputs = read_inputs(data_dir, report)
     if inputs is not None:
         read_summaries(data_dir, report, {p.id for p in inputs.timeline.places})
+        read_published(data_dir, report, set(inputs.timeline.faction_ids))
     return report.problems
 
 

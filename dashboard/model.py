@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-Confidence = Literal["confirmed", "reported", "claimed"]
-CONFIDENCES: tuple[Confidence, ...] = ("confirmed", "reported", "claimed")
+Confidence = Literal["confirmed", "reported", "claimed", "inferred"]
+CONFIDENCES: tuple[Confidence, ...] = ("confirmed", "reported", "claimed")  # what a sourced row may say
+INFERRED: Confidence = "inferred"  # only the build gives it: a place that follows a neighbour, citing no source
 
 GeoJSON = dict[str, Any]
 
@@ -35,10 +36,13 @@ class Place:
     baseline_holder: str
     coord_source: str = ""
     note: str = ""
+    follows: str = ""  # id of the neighbour whose changes of hands this place takes (inferred, unsourced)
 
 
 @dataclass(frozen=True)
 class Event:
+    """A change of hands at one place: from events.csv, from an area event, or inferred from a neighbour."""
+
     date: date
     place_id: str
     holder: str
@@ -46,6 +50,27 @@ class Event:
     source_url: str
     source_title: str
     note: str = ""
+    evidence: str = ""  # where the source names the place (or the area containing it) and the change
+    area: str = ""  # the area event that moved the place, if one did
+    inferred_from: str = ""  # the neighbour (place id) it followed, if inferred
+    corroboration: str = ""  # a second source's URL
+
+
+@dataclass(frozen=True)
+class AreaEvent:
+    """A change of hands reported for an area: every control point inside it whose holder the day before is in
+    `from_holders` (any holder if empty) passes to `holder`."""
+
+    date: date
+    area: str  # a governorate name or areas/<file>.geojson
+    from_holders: tuple[str, ...]
+    holder: str
+    confidence: Confidence
+    source_url: str
+    source_title: str
+    evidence: str
+    note: str = ""
+    corroboration: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,8 +102,9 @@ class Timeline:
 
     factions: tuple[Faction, ...]
     places: tuple[Place, ...]
-    events: tuple[Event, ...]
+    events: tuple[Event, ...]  # every change of hands: sourced rows, area events applied, inferred ones
     baseline: date
+    area_events: tuple[AreaEvent, ...] = ()
 
     @property
     def faction_ids(self) -> tuple[str, ...]:

@@ -53,6 +53,46 @@ def shares(collection: GeoJSON) -> list[Share]:
     return [Share(faction, area, 100 * area / total if total else 0.0) for faction, area in areas]
 
 
+@dataclass(frozen=True)
+class HeldShare:
+    """A faction's zone as a share of the country, and how much of that zone is only claimed."""
+
+    faction: str
+    area_km2: float
+    percent: float
+    claimed_km2: float
+    claimed_percent: float  # of the faction's own zone
+
+    def __str__(self) -> str:
+        return f"{self.percent:.1f} % · {self.claimed_percent:.1f} % of it claimed"
+
+
+def held_and_claimed(collection: GeoJSON, claimed: GeoJSON | None) -> list[HeldShare]:
+    """`shares` with the claimed part of each zone (from the day's claimed file) given apart."""
+    only_claimed = {
+        f["properties"]["faction"]: f["properties"]["area_km2"] for f in (claimed or {}).get("features", [])
+    }
+    result = []
+    for share in shares(collection):
+        part = only_claimed.get(share.faction, 0.0)
+        result.append(
+            HeldShare(
+                share.faction,
+                share.area_km2,
+                share.percent,
+                part,
+                100 * part / share.area_km2 if share.area_km2 else 0.0,
+            )
+        )
+    return result
+
+
+def combined_percent(rows: Iterable[HeldShare], factions: Iterable[str]) -> float:
+    """The share of several factions together (a published map may group them)."""
+    wanted = set(factions)
+    return sum(r.percent for r in rows if r.faction in wanted)
+
+
 def populations(timeline: Timeline, day: date) -> list[Population]:
     """Known population under each faction (anchors excluded), with how many places lack a figure."""
     holders = holders_on(timeline, day)

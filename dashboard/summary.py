@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from dashboard.model import Atlas, Faction, Place, Summary
+from dashboard.model import INFERRED, Atlas, Event, Faction, Place, Summary
 from dashboard.timeline import events_by_place, holder_on, place_history
 
 
@@ -17,8 +17,23 @@ class HistoryRow:
     after: Faction
     confidence: str
     source_title: str
-    source_url: str
+    source_url: str  # "" for an inferred change
     note: str
+    via: str = ""  # "area event: <area>" or "inferred from <neighbour>": how the change reached this place
+
+
+def via(event: Event) -> str:
+    """How a change reached its place: through an area event, by inference from a neighbour, or ("") its own row."""
+    if event.confidence == INFERRED:
+        return event.note  # "inferred from <neighbour>"
+    return f"area event: {event.area}" if event.area else ""
+
+
+def source_label(event: Event) -> str:
+    """The source's title as lists show it, saying when the change came from an area event or an inference."""
+    if event.confidence == INFERRED:
+        return event.note
+    return f"Area event ({event.area}): {event.source_title}" if event.area else event.source_title
 
 
 @dataclass(frozen=True)
@@ -46,6 +61,7 @@ def place_panel(atlas: Atlas, place_id: str, day: date) -> PlacePanel | None:
             source_title=c.event.source_title,
             source_url=c.event.source_url,
             note=c.event.note,
+            via=via(c.event),
         )
         for c in place_history(place, events)
     )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from dashboard.model import Event, Place, Timeline
+from dashboard.model import INFERRED, AreaEvent, Event, Place, Timeline
 
 
 @dataclass(frozen=True)
@@ -89,3 +90,85 @@ def changed_places(before: dict[str, str], after: dict[str, str], last_events: d
     `previous` = the holder on the earlier date."""
     changed = [Change(last_events[p], before[p]) for p, holder in after.items() if holder != before[p]]
     return tuple(sorted(changed, key=lambda c: (c.event.date, c.event.place_id)))
+
+
+def follow_order(places: Iterable[Place]) -> list[Place]:
+    """Places that follow a neighbour, each after the neighbour it follows (chains allowed, cycles not)."""
+    by_id = {p.id: p for p in places}
+    ordered: list[Place] = []
+    state: dict[str, str] = {}  # "open" while its chain is walked, "done" once placed
+
+    def visit(place: Place) -> None:
+        if state.get(place.id) == "done":
+            return
+        if state.get(place.id) == "open":
+            raise ValueError(f"{place.id} follows itself through a chain of neighbours")
+        state[place.id] = "open"
+        leader = by_id.get(place.follows)
+        if leader is not None and leader.follows:
+            visit(leader)
+        state[place.id] = "done"
+        ordered.append(place)
+
+    for place in by_id.values():
+        if place.follows:
+            visit(place)
+    return ordered
+
+
+def resolve_events(
+    places: tuple[Place, ...],
+    point_events: Iterable[Event],
+    area_events: Iterable[AreaEvent],
+    inside: Mapping[str, frozenset[str]],
+) -> tuple[Event, ...]:
+    """Every change of hands, day by day: a place's own row wins; then area events (in order) move the places
+    inside their area (`inside[area]`, place ids) whose holder is in their filter; then a place that follows a
+    neighbour takes the neighbour's new holder the day the neighbour changes hands (confidence `inferred`)."""
+    names = {p.id: p.name_en for p in places}
+    holders = {p.id: p.baseline_holder for p in places}
+    followers = follow_order(places)
+    by_day: dict[date, list[Event]] = {}
+    for event in point_events:
+        by_day.setdefault(event.date, []).append(event)
+    areas_by_day: dict[date, list[AreaEvent]] = {}
+    for area_event in area_events:
+        areas_by_day.setdefault(area_event.date, []).append(area_event)
+    resolved: list[Event] = []
+    for day in sorted({*by_day, *areas_by_day}):
+        moved = {e.place_id: e for e in by_day.get(day, ())}
+        for a in areas_by_day.get(day, ()):
+            for place_id in sorted(inside.get(a.area, frozenset())):
+                before = holders[place_id]
+                if place_id in moved or before == a.holder or (a.from_holders and before not in a.from_holders):
+                    continue
+                moved[place_id] = Event(
+                    day,
+                    place_id,
+                    a.holder,
+                    a.confidence,
+                    a.source_url,
+                    a.source_title,
+                    a.note,
+                    a.evidence,
+                    a.area,
+                    corroboration=a.corroboration,
+                )
+        for place in followers:
+            leader = moved.get(place.follows)
+            if place.id in moved or leader is None or leader.holder == holders[place.id]:
+                continue
+            moved[place.id] = replace(
+                leader, place_id=place.id, confidence=INFERRED, source_url="", source_title="", evidence="",
+                area="", corroboration="", inferred_from=place.follows,
+                note=f"inferred from {names.get(place.follows, place.follows)}",
+            )  # fmt: skip
+        for place_id, event in sorted(moved.items()):
+            holders[place_id] = event.holder
+            resolved.append(event)
+    return tuple(resolved)
+
+
+def sourced(events: Iterable[Event]) -> tuple[Event, ...]:
+    """The rows of events.csv: neither applied from an area event nor inferred."""
+    return tuple(e for e in events if not e.area and e.confidence != INFERRED)

@@ -23,6 +23,7 @@ from dashboard.model import Override
 LON_SCALE = math.cos(math.radians(35.0))
 SIMPLIFY_TOLERANCE_DEG = 0.002  # ≈ 200 m: below what the map can show at country scale
 DECIMALS = 5  # ≈ 1 m
+KM_PER_DEGREE = 111.32  # along a meridian; in the scaled frame the same along a parallel
 _GEOD = Geod(ellps="WGS84")
 
 
@@ -74,6 +75,44 @@ def dissolve(cells: Sequence[BaseGeometry], holders: Sequence[str]) -> dict[str,
     return {holder: polygonal(shapely.union_all(group)) for holder, group in grouped.items()}
 
 
+def remote_ground(points: Sequence[ControlPoint], country: BaseGeometry, reach_km: float) -> BaseGeometry:
+    """The part of `country` farther than `reach_km` from every control point (circles in the scaled frame)."""
+    radius = reach_km / KM_PER_DEGREE
+    discs = shapely.buffer(shapely.points([(p.lon * LON_SCALE, p.lat) for p in points]), radius, quad_segs=16)
+    near = _scale(shapely.union_all(discs), 1 / LON_SCALE)
+    return polygonal(country.difference(near))
+
+
+def split_cells(
+    cells: Sequence[BaseGeometry], remote: BaseGeometry
+) -> tuple[list[BaseGeometry], list[BaseGeometry]]:
+    """Each cell's part within reach of its point and its remote part (cell = near ∪ remote, no overlap)."""
+    return [polygonal(c.difference(remote)) for c in cells], [polygonal(c.intersection(remote)) for c in cells]
+
+
+def noded(zones: Mapping[str, BaseGeometry], order: Sequence[str], grid: float = 0.0) -> dict[str, BaseGeometry]:
+    """The same zones as an exact coverage: the faces of all their boundaries (snap-rounded to `grid` if given),
+    each given to the first zone (in `order`) that covers a point inside it, or else to the nearest zone.
+
+    Cutting cells with circles, or rounding coordinates zone by zone, leaves slivers of overlap or gap between
+    neighbours; faces of one shared linework cannot overlap.
+    """
+    names = [f for f in order if f in zones]
+    lines = shapely.union_all([zones[f].boundary for f in names])
+    if grid:
+        lines = shapely.union_all(shapely.get_parts(shapely.set_precision(lines, grid)), grid_size=grid)
+    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(lines)))
+    for f in names:
+        shapely.prepare(zones[f])
+    owned: dict[str, list[BaseGeometry]] = {}
+    for face in faces:
+        inside = face.point_on_surface()
+        owner = next((f for f in names if zones[f].covers(inside)), None)
+        owner = owner or min(names, key=lambda f: zones[f].distance(inside))
+        owned.setdefault(owner, []).append(face)
+    return {f: polygonal(shapely.union_all(owned[f])) for f in names if f in owned}
+
+
 def active_overrides(overrides: Iterable[Override], day: date, ends: Mapping[str, date]) -> list[Override]:
     """Overrides in force on `day`, oldest first (later ones win where they overlap).
 
@@ -108,15 +147,8 @@ def clean_coverage(zones: Mapping[str, BaseGeometry], order: Sequence[str]) -> d
     simplified = shapely.coverage_simplify(
         [zones[f] for f in factions], SIMPLIFY_TOLERANCE_DEG, simplify_boundary=False
     )
-    result = {}
-    for faction, geometry in zip(factions, simplified, strict=True):
-        rounded = shapely.transform(geometry, lambda xy: np.round(xy, DECIMALS))
-        if not rounded.is_valid:
-            rounded = shapely.make_valid(rounded)
-        zone = polygonal(rounded)
-        if not zone.is_empty:
-            result[faction] = shapely.orient_polygons(zone, exterior_cw=False)
-    return result
+    rounded = noded(dict(zip(factions, simplified, strict=True)), factions, 10.0**-DECIMALS)
+    return {f: shapely.orient_polygons(z, exterior_cw=False) for f, z in rounded.items() if not z.is_empty}
 
 
 def uncertain_ground(

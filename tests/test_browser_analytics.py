@@ -115,7 +115,7 @@ def test_changes_since_the_day_before_show_hama_and_clicking_it_highlights_it(
     first = page.locator(f"#{ids.CHANGES_LIST} li").first
     assert first.get_attribute("data-place") == "hama"
     assert "Syrian government → HTS-led Military Operations Command" in first.inner_text()
-    assert "confirmed" in first.inner_text() and first.locator("a").get_attribute("href").startswith("https://")
+    assert "reported" in first.inner_text() and first.locator("a").get_attribute("href").startswith("https://")
     hatched = rendered_at(page, "#map .js-plotly-plot", ["analytics-changes-fill"], *HAMA)
     assert [(f["previous"], f["holder"]) for f in hatched] == [("government", "hts")]
     first.locator("button").click()

@@ -38,13 +38,13 @@ def test_html_export_works_from_file_with_the_network_off(
     page.on("request", lambda request: recorder.requests.append(request.url))
     page.on("pageerror", lambda error: recorder.errors.append(str(error)))
     page.goto(path.as_uri())
-    wait_for_date(page, "2024-12-10")
+    wait_for_date(page, "2024-12-31")
     assert page.locator(".choroplethlocation").count() > 20  # zones and base layers drawn
     title = page.locator(".gtitle")
-    assert "10 December 2024" in title.text_content()
+    assert "31 December 2024" in title.text_content()
     rail = page.locator(".slider-rail-rect").bounding_box()
-    page.mouse.click(rail["x"] + rail["width"] * 0.57, rail["y"] + rail["height"] / 2)  # about 4 December
-    page.wait_for_function("document.getElementById('map').dataset.mapDate < '2024-12-10'")
+    page.mouse.click(rail["x"] + rail["width"] * 0.57, rail["y"] + rail["height"] / 2)  # a date in mid-December
+    page.wait_for_function("document.getElementById('map').dataset.mapDate < '2024-12-31'")
     shown = page.get_attribute("#map", "data-map-date")
     day = int(shown[-2:])
     assert f"{day} December 2024" in title.text_content()
@@ -127,7 +127,8 @@ def test_embed_in_arabic_plays_when_asked(page: Any, framing: tuple[str, str]) -
         })"""
     )
     assert boxes and all(left - 2 <= t_left and t_right <= right + 2 for left, right, t_left, t_right in boxes), boxes
-    wait_for_date(page, "2024-12-10")  # autoplay runs through every date to the last
+    # autoplay runs through every date to the last: 33 steps of 0.8 s, each waiting for its frame
+    page.wait_for_selector('#map[data-map-date="2024-12-31"]', state="attached", timeout=3 * RENDER_TIMEOUT_MS)
     assert "كانون الأول" in page.locator("#alt").text_content()
     assert "خريطة السيطرة في سوريا" in page.locator(".gtitle").text_content()
     screenshot(page, "22-embed-arabic-played-to-10-december")

@@ -41,7 +41,8 @@ SLIDER_POINT = """(value) => {
   const root = document.querySelector('#date-slider .dash-slider-root');
   const track = document.querySelector('#date-slider .dash-slider-track').getBoundingClientRect();
   const r = root.getBoundingClientRect();
-  return [r.left + (r.width * value) / 14, track.top + track.height / 2];
+  const last = Number(document.querySelector('#date-slider [role=slider]').getAttribute('aria-valuemax'));
+  return [r.left + (r.width * value) / last, track.top + track.height / 2];
 }"""
 CENTRE = "(el) => { const r = el.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; }"
 

@@ -36,7 +36,9 @@ def data_copy(tmp_path: Path) -> Path:
 
 
 def test_build_reproduces_the_shipped_zones_byte_for_byte(data_copy: Path) -> None:
-    shutil.rmtree(data_copy / "zones")
+    shutil.rmtree(data_copy / "zones" / "claimed")
+    for built_file in (data_copy / "zones").glob("????-??-??.geojson"):
+        built_file.unlink()  # zones/overrides/ are analyst input and stay
     first = run_cli("build", "--data-dir", str(data_copy))
     assert first.returncode == 0, first.stderr
     assert digests(data_copy / "zones") == digests(DEFAULT_DATA_DIR / "zones", "????-??-??.geojson")
@@ -57,7 +59,7 @@ def test_build_leaves_analyst_files_untouched_and_no_temporary_files(data_copy: 
 def test_build_refuses_bad_input_and_writes_nothing(data_copy: Path) -> None:
     before = digests(data_copy / "zones")
     with (data_copy / "events.csv").open("a", encoding="utf-8") as handle:
-        handle.write("2024-12-01,atlantis,hts,confirmed,https://example.org,Example,\n")
+        handle.write("2024-12-01,atlantis,hts,reported,https://www.politico.eu/x,Ex,2024-12-01,Names Atlantis,,,\n")
     result = run_cli("build", "--data-dir", str(data_copy))
     assert result.returncode == 1
     assert "events.csv row" in result.stderr and "unknown-place" in result.stderr and "atlantis" in result.stderr
@@ -117,3 +119,29 @@ def test_claimed_ground_is_inside_its_factions_zone_and_only_where_the_latest_ch
             elif any(z.covers(here) for z in zones.values()):
                 assert in_claimed, (day, place.id)
     assert any(atlas.claimed[d]["features"] for d in atlas.dates)
+
+
+def test_info_compare_prints_our_share_next_to_each_published_figure() -> None:
+    result = run_cli("info", "--compare")
+    assert result.returncode == 0, result.stderr
+    jusoor = result.stdout.split("\n\n")[0]
+    assert "ours on 2024-11-26" in jusoor and "published  63.4 %" in jusoor
+    lines = [line for line in jusoor.splitlines() if "published" in line]
+    assert len(lines) == 3
+    for line in lines:  # every faction within 2 points of Jusoor on 26 Nov 2024
+        assert abs(float(line.split("difference")[1].split()[0])) <= 2.0, line
+    assert "of it claimed" in result.stdout
+
+
+def test_sources_prints_rows_per_domain_and_url_and_the_confidence_mix() -> None:
+    result = run_cli("sources")
+    assert result.returncode == 0, result.stderr
+    head, _, rest = result.stdout.partition("\nrows per domain:\n")
+    domains, _, urls = rest.partition("\nrows per URL:\n")
+    points = int(head.split(" point rows")[0])
+    areas = int(head.split("(events.csv), ")[1].split(" area rows")[0])
+    mix = dict(item.split() for item in head.split("confidence: ")[1].splitlines()[0].split(", "))
+    assert sum(int(n) for n in mix.values()) == points + areas
+    assert sum(int(line.split()[0]) for line in domains.strip().splitlines()) == points + areas
+    assert sum(int(line.split()[0]) for line in urls.strip().splitlines()) == points + areas
+    assert "(mirror)" not in domains and "(unlisted)" not in domains

@@ -56,7 +56,8 @@ def data(tmp_path: Path) -> Path:
     assert build(data).wait(timeout=120) == 0
     events = data / "events.csv"
     text = events.read_text().replace("2024-11-30,hama,contested", "2024-11-30,hama,hts")
-    events.write_text(text + "2024-11-27,maarat_al_numan,contested,claimed,https://example.org/fixture/m,Source,\n")
+    row = "2024-11-27,maarat_al_numan,contested,claimed,https://example.org/fixture/m,Source,2024-11-27,Names it,,,"
+    events.write_text(text + row + "\n")
     return data
 
 

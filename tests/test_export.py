@@ -223,7 +223,7 @@ def test_html_replay_is_self_contained_and_under_5_mb(shipped_atlas: Atlas) -> N
     assert len(page.encode()) <= 5_000_000
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)  # nothing loaded from elsewhere
     assert 'id="plotly-gz"' in page and "DecompressionStream" in page
-    assert "Control of territory in Syria on 10 December 2024" in page
+    assert "Control of territory in Syria on 31 December 2024" in page
 
 
 def test_write_atomic_replaces_whole_files_and_leaves_no_temporary(tmp_path: Path) -> None:

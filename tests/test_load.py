@@ -211,7 +211,7 @@ def test_load_atlas_serves_the_valid_fixture(tmp_path: Path):
 
 # ---------------------------------------------------------------- strict and lenient loading
 
-BAD_EVENT = "2024-11-30,homs,sna,reported,https://example.org/fixture/homs,Fixture homs,"
+BAD_EVENT = "2024-11-30,homs,sna,reported,https://example.org/fixture/homs,Fixture homs,2024-11-30,Names Homs,,,"
 
 
 def test_lenient_load_drops_only_the_bad_row(tmp_path: Path, caplog: pytest.LogCaptureFixture):

@@ -17,7 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FACTIONS_CSV = ROOT / "data" / "geo" / "factions.csv"
-REQUIRED_IDS = ["government", "hts", "sna", "sdf", "sfa", "south", "contested"]
+REQUIRED_IDS = ["government", "hts", "sna", "sdf", "sfa", "south", "suwayda", "israel", "contested"]
 
 
 def _load_checker() -> ModuleType:

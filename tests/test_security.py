@@ -249,8 +249,8 @@ BAD_URLS = [
 @pytest.mark.parametrize("url", BAD_URLS)
 def test_only_http_links_pass_in_events_and_summaries(tmp_path: Path, url: str) -> None:
     (tmp_path / "events.csv").write_text(
-        "date,place_id,holder,confidence,source_url,source_title,note\n"
-        f'2024-11-29,aleppo,hts,reported,"{url}",Report,\n',
+        "date,place_id,holder,confidence,source_url,source_title,published,evidence,retrospective,corroboration,note\n"
+        f'2024-11-29,aleppo,hts,reported,"{url}",Report,2024-11-29,Names Aleppo,,,\n',
         encoding="utf-8",
     )
     (tmp_path / "summaries.yaml").write_text(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -10,9 +11,10 @@ import shapely
 from shapely.geometry import Point, shape
 
 from dashboard.config import DEFAULT_DATA_DIR
-from dashboard.load import Report, load_atlas, read_inputs, validate
+from dashboard.load import Inputs, Report, load_atlas, read_inputs, validate
 from dashboard.model import Atlas
-from dashboard.timeline import events_by_place, holder_on
+from dashboard.sourcing import meets_confirmed_rule, site_of
+from dashboard.timeline import events_by_place, holder_on, sourced
 from dashboard.zones import geodesic_area_km2
 
 D = date.fromisoformat
@@ -146,5 +148,58 @@ def test_every_data_file_has_provenance() -> None:
 
 def test_every_event_source_is_listed_in_sources_md(atlas: Atlas) -> None:
     sources = (DEFAULT_DATA_DIR / "SOURCES.md").read_text(encoding="utf-8")
-    missing = sorted({e.source_url for e in atlas.timeline.events if f"<{e.source_url}>" not in sources})
+    cited = [*sourced(atlas.timeline.events), *atlas.timeline.area_events]
+    missing = sorted({e.source_url for e in cited if f"<{e.source_url}>" not in sources})
     assert missing == []
+
+
+@pytest.fixture(scope="module")
+def inputs() -> Inputs:
+    found = read_inputs(DEFAULT_DATA_DIR, Report())
+    assert found is not None
+    return found
+
+
+def test_no_control_point_is_made_up(atlas: Atlas) -> None:
+    assert [p.id for p in atlas.timeline.places if p.kind == "anchor" or p.id.startswith("anchor_")] == []
+
+
+def test_no_url_backs_more_than_25_point_events_and_every_row_has_evidence(atlas: Atlas) -> None:
+    rows = sourced(atlas.timeline.events)
+    per_url = Counter(e.source_url for e in rows)
+    assert max(per_url.values()) <= 25, per_url.most_common(3)
+    assert all(e.evidence.strip() for e in [*rows, *atlas.timeline.area_events])
+
+
+def test_no_row_cites_a_mirror_and_every_confirmed_row_meets_the_rule(atlas: Atlas, inputs: Inputs) -> None:
+    events = atlas.timeline.events
+    cited = [*sourced(events), *atlas.timeline.area_events]
+    urls = [u for e in cited for u in (e.source_url, e.corroboration) if u]
+    assert all(site_of(u, inputs.sites) is not None for u in urls)
+    assert [u for u in urls if site_of(u, inputs.sites).kind == "mirror"] == []
+    for place_id, group in events_by_place(events).items():
+        holder = next(p for p in atlas.timeline.places if p.id == place_id).baseline_holder
+        for event in group:
+            if event.confidence == "confirmed":
+                assert meets_confirmed_rule((event.source_url, event.corroboration), (holder,), inputs.sites), event
+            holder = event.holder
+
+
+def test_inferred_changes_cite_no_source_and_name_their_neighbour(atlas: Atlas) -> None:
+    inferred = [e for e in atlas.timeline.events if e.confidence == "inferred"]
+    assert inferred
+    names = {p.id: p.name_en for p in atlas.timeline.places}
+    for event in inferred:
+        assert (event.source_url, event.source_title, event.evidence) == ("", "", "")
+        assert event.note == f"inferred from {names[event.inferred_from]}"
+
+
+def test_the_sdf_never_holds_more_than_31_percent(atlas: Atlas) -> None:
+    """Published maps put the SDF at about 25.6 % (2020-2024) and 20-28 % after the collapse."""
+    for day in atlas.dates:
+        areas = {f["properties"]["faction"]: f["properties"]["area_km2"] for f in atlas.zones[day]["features"]}
+        assert 100 * areas.get("sdf", 0) / sum(areas.values()) <= 31.0, day
+
+
+def test_the_record_runs_to_the_end_of_december(atlas: Atlas) -> None:
+    assert atlas.dates[-1] == D("2024-12-31") and len(atlas.dates) == 36

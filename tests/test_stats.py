@@ -102,3 +102,18 @@ def test_unknown_populations_count_blank_places_at_the_typical_figure_of_their_k
     timeline = Timeline(factions, places, (), date(2024, 11, 26))
     typical = {"town": 1000, "village": 200}
     assert stats.unknown_populations(timeline, date(2024, 11, 26), typical) == {"gov": 1000, "reb": 200}
+
+
+def test_held_and_claimed_give_the_claimed_part_of_each_zone_apart() -> None:
+    zones_file = {
+        "features": [
+            {"properties": {"faction": "gov", "area_km2": 300.0}},
+            {"properties": {"faction": "reb", "area_km2": 100.0}},
+        ]
+    }
+    claimed_file = {"features": [{"properties": {"faction": "reb", "area_km2": 25.0}}]}
+    gov, reb = stats.held_and_claimed(zones_file, claimed_file)
+    assert (gov.percent, gov.claimed_percent) == (75.0, 0.0)
+    assert (reb.percent, reb.claimed_km2, reb.claimed_percent) == (25.0, 25.0, 25.0)
+    assert str(reb) == "25.0 % · 25.0 % of it claimed"
+    assert stats.combined_percent([gov, reb], ["gov", "reb"]) == 100.0

@@ -117,3 +117,32 @@ def test_misplaced_points() -> None:
     good = {"gov": box(36.0, 35.0, 37.0, 36.0), "reb": box(37.0, 35.0, 38.0, 36.0)}
     assert zones.misplaced_points(good, [WEST, EAST], {"west": "gov", "east": "reb"}) == []
     assert zones.misplaced_points(good, [WEST, EAST], {"west": "reb", "east": "reb"}) == ["west"]
+
+
+def test_remote_ground_is_what_lies_beyond_reach_of_every_point() -> None:
+    country = box(0, 0, 2, 1)
+    remote = zones.remote_ground([ControlPoint("a", 0.0, 0.5)], country, reach_km=0.5 * zones.KM_PER_DEGREE)
+    assert not remote.covers(Point(0.3 / zones.LON_SCALE, 0.5))  # 0.3 degrees in the scaled frame: within reach
+    assert remote.covers(Point(0.7 / zones.LON_SCALE, 0.5))
+    assert remote.covers(Point(1.9, 0.9))
+
+
+def test_split_cells_cut_each_cell_into_near_and_remote_parts_that_tile_it() -> None:
+    cells = [box(0, 0, 1, 1), box(1, 0, 2, 1)]
+    near, remote = zones.split_cells(cells, box(0.5, 0, 2, 1))
+    assert near[0].equals(box(0, 0, 0.5, 1)) and remote[0].equals(box(0.5, 0, 1, 1))
+    assert near[1].is_empty and remote[1].equals(cells[1])
+
+
+def test_noded_turns_overlapping_or_gapped_zones_into_an_exact_coverage() -> None:
+    overlapping = {"gov": box(0, 0, 1.001, 1), "reb": box(1, 0, 2, 1)}  # a 0.001-wide overlap
+    result = zones.noded(overlapping, ["gov", "reb"])
+    assert result["gov"].intersection(result["reb"]).area == 0
+    assert result["gov"].equals(box(0, 0, 1.001, 1))  # the first in order keeps the disputed sliver
+    gapped = {"gov": box(0, 0, 1, 1), "reb": box(1.001, 0, 2, 1), "all": box(0, 0, 2, 1)}
+    assert zones.noded(gapped, ["gov", "reb", "all"])["all"].equals(box(1, 0, 1.001, 1))
+
+
+def test_noded_snap_rounds_to_the_grid() -> None:
+    result = zones.noded({"gov": box(0, 0, 1.000004, 1), "reb": box(1.000004, 0, 2, 1)}, ["gov", "reb"], 1e-5)
+    assert result["gov"].equals(box(0, 0, 1, 1)) and result["reb"].equals(box(1, 0, 2, 1))

@@ -11,7 +11,7 @@ from typing import Any, TypedDict
 
 from dashboard.model import Faction
 from dashboard.render.style import ink
-from dashboard.summary import PlacePanel
+from dashboard.summary import HistoryRow, PlacePanel
 
 
 class Node(TypedDict):
@@ -47,6 +47,14 @@ def _link(text: str, href: str) -> Node:
     return el("a", text, href=href, target="_blank", rel="noopener")
 
 
+def _source_cell(row: HistoryRow) -> list[Any]:
+    """The source link, and how the change reached the place (an area event, or inferred with no source)."""
+    if not row.source_url:
+        return [el("span", row.via, className="via")]
+    link = _link(row.source_title or "source", row.source_url)
+    return [link, el("span", f" · {row.via}", className="via")] if row.via else [link]
+
+
 def body(content: PlacePanel) -> list[Node]:
     rows = [
         el(
@@ -55,7 +63,7 @@ def body(content: PlacePanel) -> list[Node]:
                 el("td", row.date.isoformat()),
                 el("td", [_dot(row.before), row.before.label, " → ", _dot(row.after), row.after.label]),
                 el("td", row.confidence, className=f"confidence {row.confidence}"),
-                el("td", _link(row.source_title or "source", row.source_url)),
+                el("td", _source_cell(row)),
             ],
             title=row.note,
         )
