@@ -44,6 +44,12 @@ SLIDER_POINT = """(value) => {
   const last = Number(document.querySelector('#date-slider [role=slider]').getAttribute('aria-valuemax'));
   return [r.left + (r.width * value) / last, track.top + track.height / 2];
 }"""
+# The step's data on the map: the input must find the next date's zones loaded (the map adds every date after
+# the first is drawn; an input sooner waits for its data, and the handle may then move first, as it should).
+NEXT_LOADED = f"""() => {{
+  const map = document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map;
+  return Boolean(map.getSource('date-{NEXT}')) && map.isSourceLoaded('date-{NEXT}');
+}}"""
 CENTRE = "(el) => { const r = el.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; }"
 
 
@@ -127,6 +133,7 @@ def test_each_input_draws_the_new_date_before_dash_has_it_and_asks_the_server_no
     page = request.getfixturevalue("phone" if path == "touch" else "page")
     open_map(page, f"{app_url}?date={START}")
     wait_for_map_date(page, START)
+    page.wait_for_function(NEXT_LOADED, timeout=RENDER_TIMEOUT_MS)
     page.evaluate(WATCH, START)
     before = len(recorder.requests)
     PATHS[path](page)
