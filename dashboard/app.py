@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from datetime import date
 from typing import Any
 
 from dash import Dash
@@ -15,15 +16,14 @@ from dashboard.model import Atlas
 from dashboard.render import spec as map_spec
 from dashboard.summary import key_dates, search_text
 
-TITLE = "Syria: who controls what, 26 Nov – 10 Dec 2024"
-
 
 def create_app(settings: Settings, atlas: Atlas | None = None) -> Dash:
     """A fresh app with its callbacks; `atlas` defaults to the data in `settings.data_dir`."""
     atlas = atlas if atlas is not None else load_atlas(settings.data_dir)
+    title = page_title(atlas)
     app = Dash(
         __name__,
-        title=TITLE,
+        title=title,
         update_title=None,
         assets_folder=str(PROJECT_ROOT / "assets"),
         compress=True,
@@ -40,7 +40,7 @@ def create_app(settings: Settings, atlas: Atlas | None = None) -> Dash:
     index = len(atlas.dates) - 1
     analytics = analytics_callbacks.attach(app, atlas, index, basemap=settings.basemap)
     app.layout = layout.page(
-        title=TITLE,
+        title=title,
         figure=figures.live_figure(atlas, basemap=settings.basemap),
         data_url=data_url,
         marks=slider_marks(atlas),
@@ -58,13 +58,22 @@ def create_app(settings: Settings, atlas: Atlas | None = None) -> Dash:
     return app
 
 
+def page_title(atlas: Atlas) -> str:
+    """The page's title, spanning the data's dates."""
+    first, last = atlas.dates[0], atlas.dates[-1]
+    return f"Syria: who controls what, {text.short_date(first)} – {text.short_date(last)} {last.year}"
+
+
 def slider_marks(atlas: Atlas) -> dict[int, Any]:
-    """One labelled mark per day; key dates (a key city first changes hands) carry what happened."""
+    """One mark per day: the day's number, with its month on the first date and on each 1st; key dates (a key
+    city first changes hands) in bold with what happened. A month of full dates would overlap on the track."""
     notes = key_dates(atlas, map_spec.KEY_PLACES)
+
+    def label(i: int, d: date) -> str:
+        return text.short_date(d) if i == 0 or d.day == 1 or d in notes else str(d.day)
+
     return {
-        i: {"label": f"{text.short_date(d)}\n{notes[d]}", "style": {"fontWeight": "700"}}
-        if d in notes
-        else text.short_date(d)
+        i: {"label": f"{label(i, d)}\n{notes[d]}", "style": {"fontWeight": "700"}} if d in notes else label(i, d)
         for i, d in enumerate(atlas.dates)
     }
 

@@ -26,7 +26,7 @@ DATA_DIR_OPTION = click.option(
 @click.group(invoke_without_command=True)
 @click.pass_context
 def main(ctx: click.Context) -> None:
-    """Syria control map, 26 Nov - 10 Dec 2024. Without a command: run the app."""
+    """Syria control map, late 2024. Without a command: run the app."""
     if ctx.invoked_subcommand is None:
         ctx.invoke(run)
 
