@@ -83,7 +83,10 @@ class Analytics:
         """Per date, the governorates by name, then the whole country."""
         governorates = self.atlas.base_layers.get("governorates")
         order = _faction_order(self.atlas)
-        return {d: _regions(self._shapes[d], governorates, self.shares[d], order) for d in self.dates}
+        return {
+            d: _regions(self._shapes[d], self._claimed_shapes[d], governorates, self.shares[d], order)
+            for d in self.dates
+        }
 
     @cached_property
     def changes(self) -> dict[tuple[date, date], PairChanges]:
@@ -123,6 +126,11 @@ class Analytics:
     def _shapes(self) -> dict[date, dict[str, Any]]:
         return {d: stats.zone_shapes(self.atlas.zones[d]) for d in self.dates}
 
+    @cached_property
+    def _claimed_shapes(self) -> dict[date, dict[str, Any]]:
+        empty: GeoJSON = {"type": "FeatureCollection", "features": []}
+        return {d: stats.zone_shapes(self.atlas.claimed.get(d) or empty) for d in self.dates}
+
 
 def _zones_key(collection: GeoJSON) -> str:
     return json.dumps([(f["properties"]["faction"], f["geometry"]) for f in collection["features"]])
@@ -135,7 +143,12 @@ def compute(atlas: Atlas) -> Analytics:
     return Analytics(
         atlas=atlas,
         dates=atlas.dates,
-        shares={d: tuple(sorted(stats.shares(atlas.zones[d]), key=lambda s: order[s.faction])) for d in atlas.dates},
+        shares={
+            d: tuple(
+                sorted(stats.held_and_claimed(atlas.zones[d], atlas.claimed.get(d)), key=lambda s: order[s.faction])
+            )
+            for d in atlas.dates
+        },
         populations={d: _populations(atlas, d, typical) for d in atlas.dates},
         coverage=_coverage(atlas.timeline.places, typical),
     )
@@ -167,9 +180,13 @@ def _populations(atlas: Atlas, day: date, typical: dict[str, int]) -> tuple[Popu
 
 
 def _regions(
-    zones: dict[str, Any], governorates: GeoJSON | None, country: tuple[stats.Share, ...], order: dict[str, int]
+    zones: dict[str, Any],
+    claimed: dict[str, Any],
+    governorates: GeoJSON | None,
+    country: tuple[stats.Share, ...],
+    order: dict[str, int],
 ) -> tuple[Region, ...]:
-    table = stats.by_governorate(zones, governorates) if governorates else {}
+    table = stats.by_governorate(zones, governorates, claimed) if governorates else {}
     regions = [
         Region(name, round(sum(s.area_km2 for s in rows), 1), tuple(sorted(rows, key=lambda s: order[s.faction])))
         for name, rows in sorted(table.items())

@@ -73,13 +73,16 @@ def area_figure(atlas: Atlas, analytics: Analytics, day: date) -> go.Figure:
             go.Scatter(
                 x=x,
                 y=[s.percent if s else 0.0 for s in held],
-                customdata=[[i, s.area_km2 if s else 0.0] for i, s in enumerate(held)],
+                customdata=[
+                    [i, s.area_km2 if s else 0.0, text.claimed_part(s.claimed_percent / 100 if s else 0.0)]
+                    for i, s in enumerate(held)
+                ],
                 name=faction.label,
                 stackgroup="area",
                 mode="lines",
                 line={"width": 0.6, "color": faction.colour},
                 fillcolor=faction.colour,
-                hovertemplate="%{y:.1f}% · %{customdata[1]:,.0f} km²",
+                hovertemplate="%{y:.1f}% · %{customdata[1]:,.0f} km²%{customdata[2]}",
             )
         )
     # Plotly draws an axis only for traces on it: an invisible point puts the km² scale on the right.

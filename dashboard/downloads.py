@@ -27,7 +27,8 @@ WHAT: dict[Kind, str] = {
     "zones": "control zones, one feature per faction and date",
     "places": "control points (places) with their holder",
     "events": "dated changes of control, each with its source",
-    "areas": "area held by each faction in Syria and in each governorate",
+    "areas": "area held by each faction in Syria and in each governorate; claimed_km2 is the part of that area "
+    "whose latest change of hands is only claimed (one side's claim, not confirmed)",
 }
 SOURCES: dict[Kind, str] = {
     "zones": "Built by `python -m dashboard build` from the control points (places.csv) and the dated, sourced "
@@ -144,9 +145,9 @@ def _event_row(change: Change, place: Place) -> list[Any]:
 
 def _areas(atlas: Atlas, analytics: Analytics, days: Sequence[date]) -> Table:
     labels = {f.id: f.label for f in atlas.timeline.factions}
-    header = ["date", "region", "faction", "faction_label", "area_km2", "percent_of_region"]
+    header = ["date", "region", "faction", "faction_label", "area_km2", "percent_of_region", "claimed_km2"]
     rows = [
-        [day, region.name, s.faction, labels[s.faction], s.area_km2, round(s.percent, 2)]
+        [day, region.name, s.faction, labels[s.faction], s.area_km2, round(s.percent, 2), round(s.claimed_km2, 1)]
         for day in days
         for region in analytics.regions[day]
         for s in region.shares

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from statistics import median
 
@@ -21,9 +21,21 @@ MIN_CHANGE_KM2 = 1.0
 
 @dataclass(frozen=True)
 class Share:
+    """A faction's area in a region and its share of the region; `claimed_km2`: the part of that area whose
+    latest change of hands is only claimed (held and claimed ground are given apart everywhere)."""
+
     faction: str
     area_km2: float
     percent: float
+    claimed_km2: float = 0.0
+
+    @property
+    def claimed_percent(self) -> float:
+        """The claimed part as a share of the faction's own area in the region."""
+        return 100 * self.claimed_km2 / self.area_km2 if self.area_km2 else 0.0
+
+    def __str__(self) -> str:
+        return f"{self.percent:.1f} % · {self.claimed_percent:.1f} % of it claimed"
 
 
 @dataclass(frozen=True)
@@ -53,41 +65,16 @@ def shares(collection: GeoJSON) -> list[Share]:
     return [Share(faction, area, 100 * area / total if total else 0.0) for faction, area in areas]
 
 
-@dataclass(frozen=True)
-class HeldShare:
-    """A faction's zone as a share of the country, and how much of that zone is only claimed."""
-
-    faction: str
-    area_km2: float
-    percent: float
-    claimed_km2: float
-    claimed_percent: float  # of the faction's own zone
-
-    def __str__(self) -> str:
-        return f"{self.percent:.1f} % · {self.claimed_percent:.1f} % of it claimed"
-
-
-def held_and_claimed(collection: GeoJSON, claimed: GeoJSON | None) -> list[HeldShare]:
+def held_and_claimed(collection: GeoJSON, claimed: GeoJSON | None) -> list[Share]:
     """`shares` with the claimed part of each zone (from the day's claimed file) given apart."""
-    only_claimed = {
-        f["properties"]["faction"]: f["properties"]["area_km2"] for f in (claimed or {}).get("features", [])
-    }
-    result = []
-    for share in shares(collection):
-        part = only_claimed.get(share.faction, 0.0)
-        result.append(
-            HeldShare(
-                share.faction,
-                share.area_km2,
-                share.percent,
-                part,
-                100 * part / share.area_km2 if share.area_km2 else 0.0,
-            )
-        )
-    return result
+    only_claimed: dict[str, float] = {}
+    for feature in (claimed or {}).get("features", []):
+        faction = feature["properties"]["faction"]
+        only_claimed[faction] = only_claimed.get(faction, 0.0) + feature["properties"]["area_km2"]
+    return [replace(share, claimed_km2=only_claimed.get(share.faction, 0.0)) for share in shares(collection)]
 
 
-def combined_percent(rows: Iterable[HeldShare], factions: Iterable[str]) -> float:
+def combined_percent(rows: Iterable[Share], factions: Iterable[str]) -> float:
     """The share of several factions together (a published map may group them)."""
     wanted = set(factions)
     return sum(r.percent for r in rows if r.faction in wanted)
@@ -111,17 +98,27 @@ def populations(timeline: Timeline, day: date) -> list[Population]:
     return result
 
 
-def by_governorate(zones: Mapping[str, BaseGeometry], governorates: GeoJSON) -> dict[str, list[Share]]:
-    """For each governorate (by name_en), each faction's area inside it and share of the governorate."""
+def by_governorate(
+    zones: Mapping[str, BaseGeometry], governorates: GeoJSON, claimed: Mapping[str, BaseGeometry] | None = None
+) -> dict[str, list[Share]]:
+    """For each governorate (by name_en), each faction's area inside it and share of the governorate, with the
+    part of it in `claimed` (per faction: ground only claimed) given apart."""
+    claimed = claimed or {}
     table = {}
     for feature in governorates["features"]:
         region = shape(feature["geometry"])
         parts = [(f, geodesic_area_km2(polygonal(shapely.intersection(region, z)))) for f, z in zones.items()]
         total = sum(area for _, area in parts)
         table[feature["properties"]["name_en"]] = [
-            Share(f, round(area, 1), 100 * area / total if total else 0.0) for f, area in parts if area > 0
+            Share(f, round(area, 1), 100 * area / total if total else 0.0, _inside(region, claimed.get(f)))
+            for f, area in parts
+            if area > 0
         ]
     return table
+
+
+def _inside(region: BaseGeometry, ground: BaseGeometry | None) -> float:
+    return round(geodesic_area_km2(polygonal(shapely.intersection(region, ground))), 1) if ground else 0.0
 
 
 def territory_changes(before: Mapping[str, BaseGeometry], after: Mapping[str, BaseGeometry]) -> list[TerritoryChange]:

@@ -27,7 +27,8 @@ TEXT = {
         "title": "Who controls what in Syria",
         "legend": "<b>Control</b> (share of area)",
         "km": "km",
-        "claimed": "Claimed only — one side's claim or inferred",
+        "claimed": "Claimed only — one side's claim, not confirmed",
+        "of_it_claimed": "{share} of it claimed",
         "claimed_title": "Claimed only",
         "as_of": "As of {date}",
         "play": "▶ Play",
@@ -37,7 +38,8 @@ TEXT = {
         "title": "خريطة السيطرة في سوريا",
         "legend": "<b>السيطرة</b> (نسبة المساحة)",
         "km": "كم",
-        "claimed": "ادعاء فقط — ادعاء أحد الطرفين أو استنتاج",
+        "claimed": "ادعاء فقط — ادعاء أحد الطرفين دون تأكيد",
+        "of_it_claimed": "منها {share} ادعاء فقط",
         "claimed_title": "ادعاء فقط",
         "as_of": "في {date}",
         "play": "▶ تشغيل",
@@ -75,6 +77,13 @@ def km2(area: float) -> str:
     return f"{area:,.0f} km²"
 
 
-def share_label(label: str, share: float) -> str:
-    """A faction's entry in the legend and the key: its name and its share of the area."""
-    return f"{label} · {percent(share)}"
+def claimed_part(fraction: float, lang: str = "en") -> str:
+    """ " · 1.2% of it claimed": the part of a faction's ground that is only claimed, or "" when none is (under
+    0.05 %, which prints as 0.0%)."""
+    return f" · {TEXT[lang]['of_it_claimed'].format(share=percent(fraction))}" if fraction >= 0.0005 else ""
+
+
+def share_label(label: str, share: float, claimed: float = 0.0, lang: str = "en") -> str:
+    """A faction's entry in the legend and the key: its name, its share of the area and, apart, how much of its
+    ground is only claimed (`claimed`: a fraction of the faction's own ground)."""
+    return f"{label} · {percent(share)}{claimed_part(claimed, lang)}"

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from dash import no_update
 from test_app import component
+from test_figures import CLAIMED
 from toy import toy_atlas
 
 from dashboard import analytics, analytics_layout, charts, ids
@@ -35,6 +36,16 @@ def test_area_chart_stacks_each_factions_share_to_100_percent_and_marks_the_date
     assert areas[2].y[:5] == (0, 0, 0, 0, 0)  # SDF holds nothing before 1 Dec
     assert (figure.layout.shapes[0].x0, figure.layout.shapes[0].label.text) == ("2024-12-05", "5 Dec")
     assert figure.layout.yaxis2.range == (0, 1350.0)  # km² on the first date: the same scale as 0-100 %
+
+
+def test_area_chart_hover_gives_the_claimed_part_of_a_factions_share_apart() -> None:
+    figure = charts.area_figure(CLAIMED, analytics.compute(CLAIMED), D("2024-12-05"))
+    hts = next(t for t in figure.data if t.name == "HTS-led")
+    i = list(CLAIMED.dates).index(D("2024-12-05"))
+    zone = next(f for f in CLAIMED.zones[D("2024-12-05")]["features"] if f["properties"]["faction"] == "hts")
+    assert hts.customdata[i][2] == f" · {60.0 / zone['properties']['area_km2']:.1%} of it claimed"
+    assert hts.customdata[i - 1][2] == ""  # nothing claimed on 4 Dec
+    assert "%{customdata[2]}" in hts.hovertemplate
 
 
 def test_population_chart_shows_known_figures_with_the_estimate_for_places_without_one() -> None:

@@ -14,6 +14,7 @@ from toy import toy_atlas
 
 from dashboard import analytics, downloads
 from dashboard.config import DEFAULT_DATA_DIR
+from dashboard.load import load_atlas
 
 D = date.fromisoformat
 ATLAS = toy_atlas()
@@ -126,3 +127,18 @@ def test_the_readmes_way_to_skip_the_metadata_lines_is_right() -> None:
     for kind, header in (("places", "place_id,"), ("events", "date,"), ("areas", "date,")):
         lines = get(kind, None).body.decode().splitlines()  # type: ignore[arg-type]
         assert all(line.startswith("# ") for line in lines[:skip]) and lines[skip].startswith(header)
+
+
+def test_the_area_table_gives_the_claimed_part_of_each_factions_ground() -> None:
+    atlas = load_atlas(DEFAULT_DATA_DIR)
+    day = D("2024-12-11")
+    _, rows = read_csv(downloads.download(atlas, analytics.compute(atlas), "areas", day).body)
+    country = {r["faction"]: float(r["claimed_km2"]) for r in rows if r["region"] == "Syria"}
+    claimed: dict[str, float] = {}
+    for feature in atlas.claimed[day]["features"]:
+        faction = feature["properties"]["faction"]
+        claimed[faction] = claimed.get(faction, 0.0) + feature["properties"]["area_km2"]
+    assert claimed, "the shipped record has claimed ground on 11 Dec"
+    assert country == pytest.approx({f: claimed.get(f, 0.0) for f in country}, abs=0.1)
+    by_governorate = sum(float(r["claimed_km2"]) for r in rows if r["region"] != "Syria")
+    assert by_governorate == pytest.approx(sum(claimed.values()), rel=0.02)

@@ -91,7 +91,7 @@ def test_arabic_names_in_legend_labels_and_title() -> None:
     assert "حلب" in places["text"]
     assert "كانون الأول" in fig["layout"]["title"]["text"]
     legend = [t["name"] for t in fig["data"] if t.get("showlegend", True) and t.get("name")]
-    assert legend[-1] == export.rtl("ادعاء فقط — ادعاء أحد الطرفين أو استنتاج", "ar")
+    assert legend[-1] == export.rtl("ادعاء فقط — ادعاء أحد الطرفين دون تأكيد", "ar")
     assert not any(c.isascii() and c.isalpha() for name in legend for c in name)  # no English left in it
 
 

@@ -118,12 +118,12 @@ def test_view_attribution_as_of_and_uirevision() -> None:
 
 def test_claimed_ground_is_a_light_veil_with_a_dotted_outline_and_a_legend_entry() -> None:
     veil, dots = (t for t in figures.map_figure(CLAIMED, D("2024-12-05")).data if t.legendgroup == "claimed")
-    assert dots.name == "Claimed only — one side's claim or inferred" and dots.showlegend and not veil.showlegend
+    assert dots.name == "Claimed only — one side's claim, not confirmed" and dots.showlegend and not veil.showlegend
     assert veil.colorscale[0][1] == "#ffffff" and veil.marker.opacity == map_spec.CLAIMED_VEIL["opacity"]
     (feature,) = veil.geojson["features"]
     assert feature["geometry"] == CLAIMED_HAMA["geometry"] and veil.locations == ("hts",)
     assert feature["properties"]["confidence"] == "claimed"  # the data's class, kept for styling and hover
-    assert veil.text == ("<b>Claimed only</b><br>by HTS-led: 60 km² (one side's claim or inferred)",)
+    assert veil.text == ("<b>Claimed only</b><br>by HTS-led: 60 km² (one side's claim, not confirmed)",)
     assert veil.below == "governorates"  # under the borders, like the zones
     # Dots every 0.025° along the outline (perimeter 1.8°): 72, each on it.
     outline = shape(CLAIMED_HAMA["geometry"]).boundary
@@ -208,12 +208,15 @@ def test_browser_data_draws_every_date_as_map_figure_draws_it() -> None:
     plus, _, extra = drawn_halo["paint"]["circle-radius"]
     assert plus == "+" and [size + 2 * extra for size in sizes] == pytest.approx(list(halo.marker.size))
     assert (halo.marker.color, halo.marker.opacity) == (
-        drawn_halo["paint"]["circle-color"], drawn_halo["paint"]["circle-opacity"]
+        drawn_halo["paint"]["circle-color"],
+        drawn_halo["paint"]["circle-opacity"],
     )
     assert [f["properties"]["name"] for f in markers if f["properties"]["label"]] == [t for t in places.text if t]
     labels = next(layer for layer in data["layers"]["figure"] if layer["layer"] == "labels")
     assert (labels["layout"]["text-font"], labels["layout"]["text-size"], labels["paint"]["text-color"]) == (
-        places.textfont.family, places.textfont.size, places.textfont.color
+        places.textfont.family,
+        places.textfont.size,
+        places.textfont.color,
     )
     assert data["below"] == "governorates"
 
@@ -268,3 +271,18 @@ def test_key_rows_carry_each_factions_colour_as_the_map_draws_it_and_its_share()
 def test_ink_is_dark_on_light_colours_and_light_on_dark() -> None:
     assert map_spec.ink("#fff600") == "#111111"
     assert map_spec.ink("#9d0014") == "#ffffff"
+
+
+def test_the_legend_gives_held_ground_and_the_claimed_part_of_it_apart() -> None:
+    day = D("2024-12-05")
+    entries = {e["faction"]: e for e in map_spec.legend(CLAIMED, day)["entries"]}
+    zone_area = next(f for f in CLAIMED.zones[day]["features"] if f["properties"]["faction"] == "hts")
+    part = 60.0 / zone_area["properties"]["area_km2"]
+    assert entries["hts"]["claimed_km2"] == 60.0
+    assert entries["hts"]["text"].endswith(f" · {part:.1%} of it claimed")
+    assert "claimed" not in entries["government"]["text"]
+    assert (
+        "claimed" not in {e["faction"]: e for e in map_spec.legend(CLAIMED, D("2024-12-04"))["entries"]}["hts"]["text"]
+    )
+    arabic = {e["faction"]: e for e in map_spec.legend(CLAIMED, day, "ar")["entries"]}["hts"]["text"]
+    assert f"منها {part:.1%} ادعاء فقط" in arabic

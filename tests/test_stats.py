@@ -117,3 +117,23 @@ def test_held_and_claimed_give_the_claimed_part_of_each_zone_apart() -> None:
     assert (reb.percent, reb.claimed_km2, reb.claimed_percent) == (25.0, 25.0, 25.0)
     assert str(reb) == "25.0 % · 25.0 % of it claimed"
     assert stats.combined_percent([gov, reb], ["gov", "reb"]) == 100.0
+
+
+def test_by_governorate_gives_the_claimed_part_inside_each_governorate() -> None:
+    governorates = collection(north=box(36, 35.5, 38, 36), south=box(36, 35, 38, 35.5))
+    for feature in governorates["features"]:
+        feature["properties"]["name_en"] = feature["properties"]["faction"]
+    claimed_ne = box(37.5, 35.5, 38.0, 36.0)  # the north-east quarter of the rebels' square
+    table = stats.by_governorate({"gov": WEST, "reb": EAST}, governorates, {"reb": claimed_ne})
+    north = {s.faction: s for s in table["north"]}
+    south = {s.faction: s for s in table["south"]}
+    assert north["reb"].claimed_km2 == pytest.approx(geodesic_area_km2(claimed_ne), abs=0.1)
+    assert round(north["reb"].claimed_percent) == 50
+    assert north["gov"].claimed_km2 == south["reb"].claimed_km2 == 0.0
+
+
+def test_two_claimed_pieces_of_one_faction_add_up() -> None:
+    zones_file = {"features": [{"properties": {"faction": "reb", "area_km2": 100.0}}]}
+    claimed_file = {"features": [{"properties": {"faction": "reb", "area_km2": a}} for a in (10.0, 15.0)]}
+    (reb,) = stats.held_and_claimed(zones_file, claimed_file)
+    assert reb.claimed_km2 == 25.0

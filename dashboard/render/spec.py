@@ -110,7 +110,8 @@ def zone_hover(faction: Faction, area_km2: float, share: float) -> tuple[str, st
 
 def claimed_hover(faction: Faction, area_km2: float) -> tuple[str, str]:
     """The two lines shown on hovering ground whose latest change is only claimed."""
-    return text.TEXT["en"]["claimed_title"], f"by {faction.label}: {text.km2(area_km2)} (one side's claim or inferred)"
+    what = f"by {faction.label}: {text.km2(area_km2)} (one side's claim, not confirmed)"
+    return text.TEXT["en"]["claimed_title"], what
 
 
 def zones_below(atlas: Atlas, basemap: str = "offline") -> str:
@@ -248,7 +249,9 @@ def legend(atlas: Atlas, day: date, lang: str = "en") -> Legend:
             "area_km2": held[f.id]["properties"]["area_km2"] if f.id in held else 0.0,
             "share": share[f.id],
             "claimed_km2": claimed.get(f.id, 0.0),
-            "text": text.rtl(text.share_label(faction_label(f, lang), share[f.id]), lang),
+            "text": text.rtl(
+                text.share_label(faction_label(f, lang), share[f.id], _of_own(claimed, held, f.id), lang), lang
+            ),
             "hover": list(zone_hover(f, held[f.id]["properties"]["area_km2"] if f.id in held else 0.0, share[f.id])),
         }
         for f in atlas.timeline.factions
@@ -258,6 +261,12 @@ def legend(atlas: Atlas, day: date, lang: str = "en") -> Legend:
         "entries": entries,
         "claimed": text.rtl(text.TEXT[lang]["claimed"], lang),
     }
+
+
+def _of_own(claimed: dict[str, float], held: dict[str, GeoJSON], faction: str) -> float:
+    """The claimed part of a faction's ground as a fraction of that ground."""
+    area = held[faction]["properties"]["area_km2"] if faction in held else 0.0
+    return claimed.get(faction, 0.0) / area if area else 0.0
 
 
 def focus_of(atlas: Atlas, place_id: str | None, lang: str = "en") -> Focus | None:

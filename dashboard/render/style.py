@@ -29,7 +29,7 @@ ZOOM = 5.6
 FOCUS_ZOOM = 7  # the least zoom a jump to a place goes to
 KEY_PLACES = ("aleppo", "hama", "homs", "damascus")
 HATCH = "claimed-hatch"
-# Ground whose latest change is only claimed (or inferred): hatched where the renderer has patterns (MapLibre,
+# Ground whose latest change is only claimed: hatched where the renderer has patterns (MapLibre,
 # canvas); where it has none (Plotly's geo), a light veil with dots along the outline, in the outline's colour.
 CLAIMED_HATCH = {
     "size": 8,
