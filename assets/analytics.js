@@ -5,10 +5,10 @@
  *   - section: the slider's date in the section under the map (the charts' mark, the governorate table, the
  *     date's download links), set with set_props only while the section is on screen, so that scrubbing or
  *     playing the map pays nothing for it;
- *   - pickDate: a click on a chart moves the slider;
  *   - changes: the list of places that changed hands between the two dates, and on the main map the ground
  *     that changed hands, hatched and outlined in its new holder's colour (a click in the list rings the place);
  *   - compare: the other date's zones on the side-by-side map, whose camera follows the main map's (both ways).
+ * A click on a date of a chart moves the map there at once (`listenForDates`).
  * When MapLibre has drawn them, #changes-panel gets data-drawn="<i>-<j>" / data-highlight="<place>" and
  * #compare gets data-compare-date="<date>": the browser tests wait on those.
  */
@@ -320,6 +320,25 @@
     observer.observe(section);
   }
 
+  /* ------------------------------------------------------------ a click on a chart's date */
+
+  /* Plotly's own click event on each chart, not Dash's clickData: that reaches a callback only after Dash's queue
+   * (the charts' mark and the table from the last step, ~0.9 s on a slow machine). Listening starts on the first
+   * press in a chart, so a chart Plotly draws (or redraws as a new element) later is covered too; the press comes
+   * before Plotly's click, which it fires on release. assets/scrub.js's goTo draws the date, then tells Dash. */
+  function listenForDates(event) {
+    const chart = event.target.closest && event.target.closest(`#${ID().AREA_CHART}, #${ID().POPULATION_CHART}`);
+    const gd = chart && chart.querySelector(".js-plotly-plot");
+    if (!gd || !gd.on || gd.dataset.picksDates) return;
+    gd.dataset.picksDates = "true";
+    gd.on("plotly_click", (click) => {
+      const point = click.points && click.points[0];
+      const index = point && point.customdata && point.customdata[0];
+      if (Number.isInteger(index)) window.dashboardScrub.goTo(index);
+    });
+  }
+  document.addEventListener("pointerdown", listenForDates, true);
+
   /* ------------------------------------------------------------ callbacks */
 
   // What the changes panel and the second map show: unchanged outputs are not sent again.
@@ -333,14 +352,6 @@
       sectionIndex = index;
       watchSection();
       updateSection();
-    },
-
-    pickDate(areaClick, populationClick) {
-      const trigger = window.dash_clientside.callback_context.triggered_id;
-      const click = trigger === ID().AREA_CHART ? areaClick : populationClick;
-      const point = click && click.points && click.points[0];
-      const index = point && point.customdata && point.customdata[0];
-      if (Number.isInteger(index)) window.dashboardScrub.goTo(index); // draws it, then hands it to the slider
     },
 
     async changes(index, mode, since, sideOptions, url) {

@@ -9,7 +9,7 @@
  * Inputs: an arrow key on the slider's handle; a press, drag or touch anywhere on the slider (track, marks,
  * handle: the value under the pointer, as the slider computes it); the ◀/▶ buttons (and the keys that click
  * them, in map.js); play and each tick of it (map.js's `step` and `togglePlay` call `goTo`); a click on a chart
- * point (analytics.js's `pickDate`). Until the map data is loaded, `dashboardDraw` says no and the value goes
+ * point (analytics.js's `listenForDates`). Until the map data is loaded, `dashboardDraw` says no and the value goes
  * to Dash at once.
  */
 (function () {

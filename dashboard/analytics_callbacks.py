@@ -143,12 +143,6 @@ def register_callbacks(app: Dash, atlas: Atlas, basemap: str) -> Callbacks:
     )(callbacks.compare_map)
     slider, url = Input(ids.SLIDER, "value"), State(ids.ANALYTICS_URL, "data")
     app.clientside_callback(_js("section"), slider, url)  # fills the section under the map, by set_props
-    app.clientside_callback(  # moves the slider by assets/scrub.js, after drawing the date
-        _js("pickDate"),
-        Input(ids.AREA_CHART, "clickData"),
-        Input(ids.POPULATION_CHART, "clickData"),
-        prevent_initial_call=True,
-    )
     since = [Input(ids.CHANGES_MODE, "value"), Input(ids.CHANGES_SINCE, "value")]
     app.clientside_callback(
         _js("changes"),

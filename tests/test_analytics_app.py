@@ -144,7 +144,7 @@ def test_every_clientside_function_exists_in_analytics_js(app) -> None:
     source = ANALYTICS_JS.read_text(encoding="utf-8")
     functions = [c["clientside_function"] for c in app._callback_list if c.get("clientside_function")]
     names = {f["function_name"] for f in functions if f["namespace"] == "dashboardAnalytics"}
-    assert names == {"section", "pickDate", "changes", "compare"}
+    assert names == {"section", "changes", "compare"}
     for name in names:
         assert re.search(rf"\n    (async )?{name}\(", source), name
 
