@@ -162,7 +162,7 @@
 
   async function highlight(place) {
     const ready = await mapReady(MAP(), () => false);
-    const [, , lon, lat] = data.places[place];
+    const { lon, lat } = data.places[place];
     ensureLayers(ready.map);
     ready.map.getSource(HIGHLIGHT()).setData({ type: "Point", coordinates: [lon, lat] });
     ready.map.jumpTo({ center: [lon, lat], zoom: Math.max(ready.map.getZoom(), 8) }, asUser);
@@ -213,23 +213,24 @@
 
   function governorateTable(index) {
     const regions = data.regions[index];
-    const held = data.factions.filter((f) => regions.some((r) => r[2].some((s) => s[0] === f.id)));
+    const held = data.factions.filter((f) => regions.some((r) => r.shares.some((s) => s.faction === f.id)));
     const head = h("Tr", {}, [
       h("Th", {}, "Governorate"),
       h("Th", { className: "num" }, "km²"),
       ...held.map((f) => h("Th", { className: "num" }, named(f.id))),
     ]);
-    const rows = regions.map(([name, area, shares]) =>
-      h("Tr", { className: name === regions[regions.length - 1][0] ? "total" : "" }, [
-        h("Td", {}, name),
-        h("Td", { className: "num" }, number(area)),
+    const rows = regions.map((region, i) =>
+      h("Tr", { className: i === regions.length - 1 ? "total" : "" }, [
+        h("Td", {}, region.name),
+        h("Td", { className: "num" }, number(region.km2)),
         ...held.map((f) => {
-          const share = shares.find((s) => s[0] === f.id);
+          const share = region.shares.find((s) => s.faction === f.id);
           if (!share) return h("Td", { className: "num quiet" }, "–");
-          const bar = h("Span", { className: "bar", style: { width: `${share[2]}%`, backgroundColor: f.colour } });
-          return h("Td", { className: "num", title: `${f.label}: ${number(share[1])} km²` }, [
-            share[2] < 0.05 ? "<0.1%" : `${share[2].toFixed(1)}%`,
-            h("Small", {}, `${number(share[1])} km²`),
+          const bar = h("Span", { className: "bar", style: { width: `${share.percent}%`, backgroundColor: f.colour } });
+          const claimed = share.claimedKm2 >= 0.5 ? `, ${number(share.claimedKm2)} km² of it only claimed` : "";
+          return h("Td", { className: "num", title: `${f.label}: ${number(share.km2)} km²${claimed}` }, [
+            share.percent < 0.05 ? "<0.1%" : `${share.percent.toFixed(1)}%`,
+            h("Small", {}, `${number(share.km2)} km²`),
             bar,
           ]);
         }),
@@ -240,15 +241,15 @@
 
   /* One item per place: name and date, confidence and source; then the change of hands. */
   function changeList(entry) {
-    const items = entry.places.map(([place, day, previous, holder, confidence, source]) => {
-      const [name, nameAr] = data.places[place];
-      const [title, url] = data.sources[source];
+    const items = entry.places.map(({ place, date, previous, holder, confidence, source }) => {
+      const { name, nameAr } = data.places[place];
+      const { title, url } = data.sources[source];
       return h("Li", { "data-place": place }, [
         h("Div", { className: "change-head" }, [
           h("Button", { className: "place-link", "data-place": place, title: "Show on the map" }, name),
           h("Span", { className: "ar", lang: "ar", dir: "rtl" }, nameAr),
           h("Span", { className: "change-meta" }, [
-            `${shortDate(data.dates[day])} · `,
+            `${shortDate(data.dates[date])} · `,
             h("Span", { className: `confidence ${confidence}` }, confidence),
             " · ",
             url ? h("A", { href: url, title, target: "_blank", rel: "noopener" }, title.split(":")[0]) : title,

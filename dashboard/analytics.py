@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from itertools import combinations
-from typing import Any
+from typing import Any, TypedDict
 
 import shapely
 from shapely.geometry import mapping
@@ -234,7 +234,60 @@ def ground_collection(pair: PairChanges) -> GeoJSON:
     }
 
 
-def browser_data(atlas: Atlas, analytics: Analytics, limit: int = LIST_LIMIT) -> dict[str, Any]:
+class ShareRow(TypedDict):
+    faction: str
+    km2: float
+    percent: float
+    claimedKm2: float  # the part of `km2` whose latest change of hands is only claimed
+
+
+class RegionRow(TypedDict):
+    name: str
+    km2: float
+    shares: list[ShareRow]
+
+
+class PlaceRow(TypedDict):
+    name: str
+    nameAr: str
+    lon: float
+    lat: float
+
+
+class SourceRow(TypedDict):
+    title: str
+    url: str
+
+
+class ChangeRow(TypedDict):
+    place: str
+    date: int  # index into `dates`
+    previous: str
+    holder: str
+    confidence: str
+    source: int  # index into `sources`
+
+
+class PairEntry(TypedDict):
+    ground: GeoJSON
+    count: int
+    places: list[ChangeRow]
+
+
+class BrowserData(TypedDict):
+    """What assets/analytics.js reads (the app adds `downloads` and `style`)."""
+
+    dates: list[str]
+    labels: list[str]
+    factions: list[dict[str, str]]
+    regions: list[list[RegionRow]]  # per date
+    places: dict[str, PlaceRow]
+    sources: list[SourceRow]
+    changes: dict[str, PairEntry]  # "i-j"
+    same: dict[str, str]  # "i-j" → the key holding its entry
+
+
+def browser_data(atlas: Atlas, analytics: Analytics, limit: int = LIST_LIMIT) -> BrowserData:
     """Everything analytics.js shows on any date or pair of dates, as JSON-ready values, sent once.
 
     `changes` is keyed "i-j" (indices into `dates`, i < j); each lists at most `limit` places, most important
@@ -250,31 +303,34 @@ def browser_data(atlas: Atlas, analytics: Analytics, limit: int = LIST_LIMIT) ->
     source_index = {s: i for i, s in enumerate(sources)}
     places = {p.id: p for p in atlas.timeline.places}
     shown = sorted({c.event.place_id for rows in listed.values() for c in rows})
+
+    def change(c: Change) -> ChangeRow:
+        e = c.event
+        return {
+            "place": e.place_id,
+            "date": index[e.date],
+            "previous": c.previous,
+            "holder": e.holder,
+            "confidence": e.confidence,
+            "source": source_index[source_label(e), e.source_url],
+        }
+
     return {
         "dates": [d.isoformat() for d in analytics.dates],
         "labels": [long_date(d) for d in analytics.dates],
         "factions": [{"id": f.id, "label": f.label, "colour": f.colour} for f in atlas.timeline.factions],
-        "regions": [
-            [[r.name, r.area_km2, [[s.faction, s.area_km2, round(s.percent, 2)] for s in r.shares]] for r in regions]
-            for regions in analytics.regions.values()
-        ],
-        "places": {i: [places[i].name_en, places[i].name_ar, places[i].lon, places[i].lat] for i in shown},
-        "sources": [list(s) for s in sources],
+        "regions": [[_region_row(r) for r in regions] for regions in analytics.regions.values()],
+        "places": {
+            i: {"name": places[i].name_en, "nameAr": places[i].name_ar, "lon": places[i].lon, "lat": places[i].lat}
+            for i in shown
+        },
+        "sources": [{"title": title, "url": url} for title, url in sources],
         "changes": {
             f"{index[a]}-{index[b]}": {
                 "ground": ground_collection(pair),
                 "count": len(pair.places),
-                "places": [
-                    [
-                        c.event.place_id,
-                        index[c.event.date],
-                        c.previous,
-                        c.event.holder,
-                        c.event.confidence,
-                        source_index[source_label(c.event), c.event.source_url],
-                    ]
-                    for c in sorted(listed[a, b], key=lambda c: c.event.date)  # stable: importance within a day
-                ],
+                # stable sort: importance within a day
+                "places": [change(c) for c in sorted(listed[a, b], key=lambda c: c.event.date)],
             }
             for (a, b), pair in analytics.changes.items()
             if first_key[id(pair)] == (a, b)
@@ -285,3 +341,11 @@ def browser_data(atlas: Atlas, analytics: Analytics, limit: int = LIST_LIMIT) ->
             if first_key[id(pair)] != (a, b)
         },
     }
+
+
+def _region_row(region: Region) -> RegionRow:
+    shares: list[ShareRow] = [
+        {"faction": s.faction, "km2": s.area_km2, "percent": round(s.percent, 2), "claimedKm2": round(s.claimed_km2, 1)}
+        for s in region.shares
+    ]
+    return {"name": region.name, "km2": region.area_km2, "shares": shares}

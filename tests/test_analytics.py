@@ -77,11 +77,23 @@ def test_browser_data_lists_the_most_important_places_and_how_many_changed() -> 
     assert data["dates"][0] == "2024-11-26" and data["labels"][9] == "5 December 2024"
     everything = data["changes"]["0-14"]
     assert everything["count"] == 3
-    aleppo_source = data["sources"].index(["Report on aleppo", "https://example.org/aleppo/2024-11-29"])
-    assert everything["places"] == [["aleppo", 3, "government", "hts", "reported", aleppo_source]]
-    assert data["places"]["aleppo"] == ["Aleppo", "حلب", 37.16, 36.2]
+    aleppo_source = data["sources"].index({"title": "Report on aleppo", "url": "https://example.org/aleppo/2024-11-29"})
+    assert everything["places"] == [
+        {
+            "place": "aleppo",
+            "date": 3,
+            "previous": "government",
+            "holder": "hts",
+            "confidence": "reported",
+            "source": aleppo_source,
+        }
+    ]
+    assert data["places"]["aleppo"] == {"name": "Aleppo", "nameAr": "حلب", "lon": 37.16, "lat": 36.2}
     hama_day = data["changes"]["8-9"]
-    assert [p[:5] for p in hama_day["places"]] == [["hama", 9, "government", "hts", "confirmed"]]
+    assert [(p["place"], p["date"], p["confidence"]) for p in hama_day["places"]] == [("hama", 9, "confirmed")]
+    west = data["regions"][9][1]
+    assert west["name"] == "West" and {s["faction"] for s in west["shares"]} == {"government", "hts"}
+    assert set(west["shares"][0]) == {"faction", "km2", "percent", "claimedKm2"}
     assert {"previous": "government", "holder": "hts", "area_km2": 19627.2} in [
         f["properties"] for f in hama_day["ground"]["features"]
     ]

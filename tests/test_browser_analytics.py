@@ -82,6 +82,10 @@ def test_charts_are_drawn_and_mark_the_sliders_date_once_on_screen(page: Any, ap
     mark = page.evaluate(MARK_AT, ids.AREA_CHART)
     assert mark["drawn"] == pytest.approx(mark["expected"], abs=2)
     assert "By governorate, 6 December 2024" in page.locator(f"#{ids.GOVERNORATE_TITLE}").inner_text()
+    total = page.locator(f"#{ids.GOVERNORATE_TABLE} tr.total td")
+    assert total.first.inner_text() == "Syria"
+    shares = [float(t.split("%")[0]) for t in total.all_inner_texts()[2:] if "%" in t]
+    assert sum(shares) == pytest.approx(100, abs=0.5)  # every held faction's share of the country, read by name
     screenshot(page, "10-charts-6-december")
 
 
