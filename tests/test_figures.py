@@ -4,6 +4,7 @@ data the browser draws every date from."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 
 import plotly.graph_objects as go
@@ -252,8 +253,14 @@ def test_browser_data_has_every_date_and_holders() -> None:
     assert data["labels"][9] == "5 December 2024" and data["asOf"][9] == "As of 5 December 2024"
     hama = data["places"]["hama"]
     assert (hama["lat"], hama["lon"]) == (35.13, 36.76)
-    assert data["order"][data["holders"][8][hama["row"]]] == "government"
-    assert data["order"][data["holders"][9][hama["row"]]] == "hts"
+    assert hama["spells"][:2] == [
+        {"start": "2024-11-26", "holder": "government"},
+        {"start": "2024-12-05", "holder": "hts"},
+    ]
+    for place in data["places"].values():  # a spell is a run: the next starts later, with another holder
+        pairs = itertools.pairwise(place["spells"])
+        assert all(a["holder"] != b["holder"] and a["start"] < b["start"] for a, b in pairs)
+        assert place["spells"][0]["start"] == data["dates"][0]
     assert data["factions"]["sdf"] == {"label": "SDF", "colour": "#fff600", "ink": "#111111"}
     assert data["bounds"] == [[35.5, 34.0], [40.0, 37.0]]
     json.dumps(data)  # serialisable as it is
