@@ -3,10 +3,14 @@
 URL = "url"
 NOTICE = "notice"
 MAP = "map"
+KEY_TOGGLE = "map-key-toggle"  # shows and hides the key on phones (assets/ui-access.js)
 MAP_KEY = "map-key"  # the map's key (date, each faction's share, claimed ground); map.js updates it
 DATA_URL = "data-url"  # store: the content-hashed URL of every date's map data
 SLIDER = "date-slider"
 DATE_LABEL = "date-label"
+DATE_NOTE = "date-note"  # what happened on a key date, beside the date label (assets/ui-access.js)
+ANNOUNCE = "announce"  # the polite live region: date, shares, selected place (assets/ui-access.js)
+TABLE_VIEW = "table-view"  # the table view's content (assets/ui-access.js)
 PREV = "step-prev"
 NEXT = "step-next"
 PLAY = "play"
