@@ -49,7 +49,8 @@ window.dashboardConstants = Object.freeze({
     "MAP_DATA": "map-data",
     "EMBED_DATA": "embed-data",
     "EMBED_ALT": "alt",
-    "EMBED_HOLDER": "holder-badge"
+    "EMBED_HOLDER": "holder-badge",
+    "EMBED_VEIL": "map-veil"
   },
   "layers": {
     "markersSource": "dates-markers",

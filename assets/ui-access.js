@@ -1,7 +1,7 @@
 /* Phones, keyboards and screen readers on the app's page (layout.py): what Dash's components and Plotly leave out.
  *
- * - Names: the slider's handle (and its value as a date), the search box's focus target, the speed choice as a
- *   radio group (Dash draws it as a listbox of options holding radio buttons: nested controls), and Plotly's
+ * - Names: the slider's handle (and its value as a date), the search box's focus target, radio items and
+ *   checklists as named groups (Dash draws them as listboxes of options holding inputs: nested controls), and Plotly's
  *   toolbar buttons out of the tab order (they stay clickable; the toolbar is invisible until hovered).
  * - A polite live region and the table view: the date drawn, each faction's share (both from the map's key,
  *   which map.js rewrites in the frame that draws a date) and the selected place's holder (the place panel).
@@ -18,12 +18,17 @@
   const WORDS = {
     slider: "Date",
     search: "Find a place",
-    speed: "Playback speed",
     heldBy: "held by",
     faction: "Control",
     share: "Share of area",
     selected: "Selected place",
     none: "No place selected: choose one on the map or with the search box.",
+  };
+  // Dash's radio items and checklists, by id: their group's name.
+  const GROUPS = {
+    [ID.SPEED]: "Playback speed",
+    [ID.CHANGES_MODE]: "Changes since",
+    [ID.SIDE_BY_SIDE]: "Side by side",
   };
   const byId = (id) => document.getElementById(id);
   const thumb = () => document.querySelector(`#${ID.SLIDER} [role=slider]`);
@@ -46,11 +51,10 @@
       unsetAttr(target, "aria-hidden"); // it takes focus: it cannot be hidden from screen readers
       setAttr(target, "aria-label", WORDS.search);
     }
-    const speed = byId(ID.SPEED);
-    if (speed) {
-      setAttr(speed, "role", "radiogroup");
-      setAttr(speed, "aria-label", WORDS.speed);
-      for (const option of speed.querySelectorAll("label")) {
+    for (const list of document.querySelectorAll(".dash-options-list")) {
+      setAttr(list, "role", list.classList.contains("dash-radioitems") ? "radiogroup" : "group");
+      if (GROUPS[list.id]) setAttr(list, "aria-label", GROUPS[list.id]);
+      for (const option of list.querySelectorAll("label")) {
         unsetAttr(option, "role");
         unsetAttr(option, "aria-selected");
       }

@@ -55,3 +55,4 @@ MAP_DATA = "map-data"  # the app page's preload link to the map data (app.py)
 EMBED_DATA = "embed-data"  # the /embed page's figure and texts (embed.py, assets/embed.js)
 EMBED_ALT = "alt"  # the /embed page's text alternative
 EMBED_HOLDER = "holder-badge"  # the /embed page's holder badge
+EMBED_VEIL = "map-veil"  # on touch screens, over the /embed map until tapped (one finger scrolls the article)
