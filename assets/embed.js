@@ -143,7 +143,7 @@
       veil.hidden = false;
       veil.addEventListener("click", () => (veil.hidden = true));
       document.addEventListener("touchstart", (event) => {
-        if (!event.target.closest("figure")) veil.hidden = false;
+        if (!event.target.closest(".frame")) veil.hidden = false;
       });
     }
   }

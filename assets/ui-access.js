@@ -1,6 +1,6 @@
 /* Phones, keyboards and screen readers on the app's page (layout.py): what Dash's components and Plotly leave out.
  *
- * - Names: the slider's handle (and its value as a date), the search box's focus target, radio items and
+ * - Names: the map, the slider's handle (and its value as a date), the search box's focus target, radio items and
  *   checklists as named groups (Dash draws them as listboxes of options holding inputs: nested controls), and Plotly's
  *   toolbar buttons out of the tab order (they stay clickable; the toolbar is invisible until hovered).
  * - A polite live region and the table view: the date drawn, each faction's share (both from the map's key,
@@ -17,6 +17,7 @@
   // The words this script adds (English only for now; to move into the text catalogue).
   const WORDS = {
     slider: "Date",
+    map: "Map of who controls what on the date shown (the table view under the date controls has it as text)",
     search: "Find a place",
     heldBy: "held by",
     faction: "Control",
@@ -60,6 +61,7 @@
       }
     }
     for (const button of document.querySelectorAll(".modebar-btn")) setAttr(button, "tabindex", "-1");
+    setAttr(document.querySelector(`#${ID.MAP} .maplibregl-canvas`), "aria-label", WORDS.map);
   }
 
   /* ------------------------------------------------------------ what the map shows, as text */

@@ -166,7 +166,8 @@ main {{ display: flex; flex-direction: column; }}
 h1 {{ margin: 0; padding: 8px 10px 4px; font-size: 18px; line-height: 1.25; }}
 h1 .date {{ font-weight: 400; white-space: nowrap; }}
 .notice {{ margin: 0; padding: 6px 10px; background: #fff4d6; border-bottom: 1px solid #e0c36b; }}
-figure {{ margin: 0; position: relative; }}
+figure {{ margin: 0; }}
+.frame {{ position: relative; }}
 #map {{ width: 100%; aspect-ratio: 4 / 3; min-height: 260px; max-height: 85vh; background: {map_spec.SEA}; }}
 .veil {{ position: absolute; inset: 0; width: 100%; border: 0; background: rgba(0, 0, 0, 0.04); font: inherit;
   color: #1d1d1d; cursor: pointer; }}
@@ -205,8 +206,10 @@ figcaption {{ padding: 6px 10px; font-size: 13px; color: #333; }}
 <h1>{e(heading)} · <span class="date" id="{ids.DATE_LABEL}">{e(day_text)}</span></h1>
 {f'<p class="notice" role="status">{e(notice)}</p>' if notice else ""}
 <figure>
+<div class="frame">
 <div id="{ids.MAP}" role="group" aria-label="{e(words["map"])}" aria-describedby="{ids.EMBED_ALT}"></div>
 <button type="button" id="{ids.EMBED_VEIL}" class="veil" hidden><span>{e(words["veil"])}</span></button>
+</div>
 <figcaption id="{ids.EMBED_ALT}" dir="{direction}">{e(data["alts"][query.day.isoformat()])}</figcaption>
 </figure>
 {controls_html if query.controls else ""}
