@@ -8,6 +8,7 @@ viewport, and `innerWidth` with it, to fit what overflows). Every wait ends on a
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -39,13 +40,13 @@ CONTROLS = """(root) => [...document.querySelectorAll(`${root} :is(button, input
   })"""
 
 # The share of the map's box the key covers.
-KEY_COVER = """() => {
-  const key = document.getElementById(%r).getBoundingClientRect();
-  const map = document.getElementById(%r).getBoundingClientRect();
+KEY_COVER = f"""() => {{
+  const key = document.getElementById("{ids.MAP_KEY}").getBoundingClientRect();
+  const map = document.getElementById("{ids.MAP}").getBoundingClientRect();
   const w = Math.max(0, Math.min(key.right, map.right) - Math.max(key.left, map.left));
   const h = Math.max(0, Math.min(key.bottom, map.bottom) - Math.max(key.top, map.top));
   return (w * h) / (map.width * map.height);
-}""" % (ids.MAP_KEY, ids.MAP)
+}}"""
 
 
 @pytest.fixture
@@ -101,7 +102,7 @@ def test_a_phone_gets_the_whole_app_in_its_width_with_44_px_controls(
             const b = r.getBoundingClientRect(); return [m.textContent, b.left, b.right]; }})"""
     )
     assert marks and all("\n" in text for text, _, _ in marks)  # key dates carry what happened
-    assert all(a[2] <= b[1] for a, b in zip(marks, marks[1:], strict=False)), marks
+    assert all(a[2] <= b[1] for a, b in itertools.pairwise(marks)), marks
     assert page.locator(f"#{ids.DATE_NOTE}").inner_text() == "Hama falls"
     # the key: folded away, then under the map (covering none of it)
     key = page.locator(f"#{ids.MAP_KEY}")
