@@ -77,6 +77,8 @@
   };
 
   function listen(map) {
+    // On a touch screen one finger scrolls the page and two move the map (MapLibre's cooperative gestures).
+    if (window.matchMedia("(pointer: coarse)").matches) map.cooperativeGestures.enable();
     map.on("mousemove", (event) => tip.move(map, event));
     map.on("mouseout", tip.hide);
     map.on("movestart", tip.hide);

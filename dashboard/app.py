@@ -16,6 +16,8 @@ from dashboard.model import Atlas
 from dashboard.render import spec as map_spec
 from dashboard.summary import key_dates, search_text
 
+LANG = "en"  # the page's <html lang>: the one place to change it (`html_attributes`)
+
 
 def create_app(settings: Settings, atlas: Atlas | None = None) -> Dash:
     """A fresh app with its callbacks; `atlas` defaults to the data in `settings.data_dir`."""
@@ -36,7 +38,9 @@ def create_app(settings: Settings, atlas: Atlas | None = None) -> Dash:
     # change: an inline one is no request at all. The map data is fetched while Dash's scripts load, not after
     # (map.js takes its address from this link, to draw the first paint before Dash's callbacks run).
     preload = f'<link id="{ids.MAP_DATA}" rel="preload" href="{data_url}" as="fetch" crossorigin="anonymous">'
-    app.index_string = app.index_string.replace("{%favicon%}", f'<link rel="icon" href="data:,">{preload}')
+    app.index_string = app.index_string.replace("{%favicon%}", f'<link rel="icon" href="data:,">{preload}').replace(
+        "<html>", f"<html {html_attributes(LANG)}>"
+    )
     index = len(atlas.dates) - 1
     analytics = analytics_callbacks.attach(app, atlas, index, basemap=settings.basemap)
     app.layout = layout.page(
@@ -56,6 +60,11 @@ def create_app(settings: Settings, atlas: Atlas | None = None) -> Dash:
     security.install(app, embed_origins=settings.embed_origins, remote_map=settings.basemap != "offline")
     serving.install(app)
     return app
+
+
+def html_attributes(lang: str) -> str:
+    """The attributes of the page's <html> element for `lang`."""
+    return f'lang="{lang}"'
 
 
 def page_title(atlas: Atlas) -> str:
