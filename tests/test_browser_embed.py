@@ -123,5 +123,5 @@ def test_embed_in_arabic_plays_when_asked(page: Any, framing: tuple[str, str]) -
     # autoplay runs through every date to the last: 33 steps of 0.8 s, each waiting for its frame
     page.wait_for_selector('#map[data-map-date="2024-12-31"]', state="attached", timeout=3 * RENDER_TIMEOUT_MS)
     assert "كانون الأول" in page.locator("#alt").text_content()
-    assert "خريطة السيطرة في سوريا" in page.locator(".gtitle").text_content()
+    assert "خريطة السيطرة في سوريا" in page.locator("h1").text_content()
     screenshot(page, "22-embed-arabic-played-to-10-december")
