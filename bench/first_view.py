@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
@@ -91,8 +92,6 @@ def first_view(browser: Any, url: str, kind: str, phone: bool, cpu: float) -> di
 @click.option("--runs", default=3, show_default=True, help="cold loads per page and device (the median is shown)")
 @click.option("--cpu", default=4.0, show_default=True, help="CPU slowdown with phone emulation")
 def main(runs: int, cpu: float) -> None:
-    from playwright.sync_api import sync_playwright
-
     ours_port, naive_port = free_port(), free_port()
     servers = [
         start([sys.executable, "-m", "dashboard", "run", "--port", str(ours_port)], ours_port),
