@@ -136,7 +136,7 @@
     const marks = document.querySelectorAll(`#${ID.SLIDER} .dash-slider-mark`);
     const mark = marks[Number(handle.getAttribute("aria-valuenow"))];
     const note = byId(ID.DATE_NOTE);
-    const text = mark && mark.style.fontWeight ? mark.textContent.split("\n").slice(1).join(" ") : "";
+    const text = mark && mark.style.fontWeight ? mark.textContent.split("\n").slice(1).join(" · ") : "";
     if (note && note.textContent !== text) note.textContent = text;
   }
 
