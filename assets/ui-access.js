@@ -52,7 +52,7 @@
       unsetAttr(target, "aria-hidden"); // it takes focus: it cannot be hidden from screen readers
       setAttr(target, "aria-label", WORDS.search);
     }
-    for (const list of document.querySelectorAll(".dash-options-list")) {
+    for (const list of document.querySelectorAll(".dash-radioitems, .dash-checklist")) {
       setAttr(list, "role", list.classList.contains("dash-radioitems") ? "radiogroup" : "group");
       if (GROUPS[list.id]) setAttr(list, "aria-label", GROUPS[list.id]);
       for (const option of list.querySelectorAll("label")) {
@@ -83,9 +83,12 @@
     return el;
   }
 
+  let tabled = null; // the view the table shows (rewriting it would wake the observer that called this)
   function writeTable(view) {
     const table = byId(ID.TABLE_VIEW);
-    if (!table) return;
+    const seen = JSON.stringify(view);
+    if (!table || seen === tabled) return;
+    tabled = seen;
     const grid = document.createElement("table");
     grid.append(cell("caption", view.asOf));
     const head = document.createElement("tr");
@@ -104,12 +107,17 @@
     table.replaceChildren(grid, place);
   }
 
-  let said = null;
+  let said = null; // in the live region
+  let pending = null; // to be said once the view has settled
   let sayTimer = null;
-  /* Announced once the view has settled (a step of play, a drag), not on every frame of a drag. */
+  /* Announced once the view has settled (a step of play, a drag), not on every frame of a drag; factions holding
+   * nothing are left out. */
   function announce(view) {
     const place = view.place ? ` ${WORDS.selected}: ${view.place.name}, ${WORDS.heldBy} ${view.place.holder}.` : "";
-    const text = `${view.asOf}. ${view.shares.map((parts) => parts.join(" ")).join("; ")}.${place}`;
+    const held = view.shares.filter(([, share]) => share !== "0.0%"); // the table view lists every faction
+    const text = `${view.asOf}. ${held.map(([faction, ...rest]) => `${faction} ${rest.join(", ")}`).join("; ")}.${place}`;
+    if (text === pending) return;
+    pending = text;
     clearTimeout(sayTimer);
     sayTimer = setTimeout(() => {
       const region = byId(ID.ANNOUNCE);
@@ -128,7 +136,7 @@
     const marks = document.querySelectorAll(`#${ID.SLIDER} .dash-slider-mark`);
     const mark = marks[Number(handle.getAttribute("aria-valuenow"))];
     const note = byId(ID.DATE_NOTE);
-    const text = mark && mark.style.fontWeight ? mark.textContent.split("\n").slice(1).join(" ") : "";
+    const text = mark && mark.style.fontWeight ? mark.textContent.split("\n").slice(1).join(" · ") : "";
     if (note && note.textContent !== text) note.textContent = text;
   }
 

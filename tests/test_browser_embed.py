@@ -118,8 +118,8 @@ def test_embed_in_arabic_plays_when_asked(page: Any, framing: tuple[str, str]) -
     page.goto(f"{framing[1]}/embed?date=2024-11-28&lang=ar&play=1")
     wait_for_date(page)
     assert page.get_attribute("#alt", "dir") == "rtl"
-    # The plot carries no text of its own to misplace (title, key and attribution are page HTML around it).
-    assert page.evaluate("() => document.querySelectorAll('#map .annotation, #map .legend').length") == 0
+    # The map is bare (its title, key and notes are page elements): nothing for Plotly to misplace in Arabic.
+    assert page.locator("#map .annotation, #map .gtitle, #map .legend").count() == 0
     # autoplay runs through every date to the last: 33 steps of 0.8 s, each waiting for its frame
     page.wait_for_selector('#map[data-map-date="2024-12-31"]', state="attached", timeout=3 * RENDER_TIMEOUT_MS)
     assert "كانون الأول" in page.locator("#alt").text_content()
