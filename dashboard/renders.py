@@ -301,6 +301,15 @@ def serve(socket_path: str, load: Callable[[], Atlas], folder: Path) -> None:
         Path(socket_path).unlink(missing_ok=True)
 
 
+def confine() -> None:
+    """Keep the renderer (and the Chromium it starts, which inherits this) off one core, where the machine has
+    more than one: a low priority alone still lets a render take every core for seconds, and a page that arrives
+    meanwhile waits for a time slice."""
+    cores = sorted(os.sched_getaffinity(0))
+    if len(cores) > 1:
+        os.sched_setaffinity(0, cores[1:])
+
+
 def main() -> None:
     """`python -m dashboard.renders --socket PATH`: the renderer process, data and state from the environment."""
     from dashboard.config import Settings  # noqa: PLC0415
@@ -313,6 +322,7 @@ def main() -> None:
     for chatty in ("kaleido", "choreographer", "logistro"):  # a line per tab and per temporary folder
         logging.getLogger(chatty).setLevel(logging.WARNING)
     os.nice(NICE)  # pages and callbacks first
+    confine()
     settings = Settings.from_env()
     serve(args.socket, lambda: load_good(settings)[0], settings.state_dir / FOLDER)
 

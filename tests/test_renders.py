@@ -280,3 +280,13 @@ def test_prerender_on_the_command_line_fills_the_cache_once(tmp_path: Path) -> N
     assert prerender_cli(tmp_path, "html").stdout.strip() == f"0 rendered, 2 already in {tmp_path / renders.FOLDER}"
     bad = prerender_cli(tmp_path, "png,bmp")
     assert bad.returncode == 2 and "unknown format(s) bmp" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one core: nothing to leave free")
+def test_the_renderer_leaves_the_first_core_to_pages_and_callbacks() -> None:
+    """`confine` (called in the renderer process) keeps it and its Chromium off core 0; run apart, so this test
+    process keeps its cores."""
+    script = "import os; from dashboard.renders import confine; confine(); print(sorted(os.sched_getaffinity(0)))"
+    shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=PROJECT_ROOT)
+    cores = sorted(os.sched_getaffinity(0))
+    assert shown.stdout.strip() == str(cores[1:])
