@@ -11,8 +11,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "dashboard"
 # Core modules: pure data and geometry, usable without a web stack.
-CORE = ("model", "config", "load", "timeline", "zones", "build", "text", "query", "render/style", "render/schema",
-        "render/spec")  # fmt: skip
+CORE = ("model", "config", "load", "timeline", "zones", "build", "i18n", "text", "query", "render/style",
+        "render/schema", "render/spec")  # fmt: skip
 WEB = ("dash", "plotly", "flask")
 
 
@@ -37,7 +37,7 @@ def test_core_modules_never_import_the_web_stack(module: str) -> None:
 # The one-way flow (README, "Architecture"): data → pure questions → the map spec → renderers → the web app.
 FLOW = [
     ("model", "config", "ids"),
-    ("load", "build", "timeline", "zones", "stats", "summary", "analytics", "text", "query"),
+    ("load", "build", "timeline", "zones", "stats", "summary", "analytics", "i18n", "text", "query"),
     ("render/style", "render/schema"),
     ("render/spec",),
     ("render/traces", "render/geo", "render/replay", "render/images", "render/browser", "render/panel"),
