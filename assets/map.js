@@ -135,7 +135,9 @@
     async holder(index, place, url) {
       await M.load(url);
       if (!place || !validIndex(index) || !(place in M.data.places)) return [noUpdate(), noUpdate()];
-      const faction = M.data.factions[M.data.order[M.data.holders[index][M.data.places[place].row]]];
+      const day = M.data.dates[index];
+      const spell = M.data.places[place].spells.findLast((s) => s.start <= day);
+      const faction = M.data.factions[spell.holder];
       return [faction.label, { backgroundColor: faction.colour, color: faction.ink }];
     },
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -13,6 +11,7 @@ from pathlib import Path
 from shapely.geometry import Point, mapping
 from shapely.geometry.base import BaseGeometry
 
+from dashboard import files as atomic
 from dashboard import zones
 from dashboard.load import Inputs
 from dashboard.model import Event, GeoJSON, Override, Place, Timeline
@@ -151,54 +150,6 @@ def dumps(collection: GeoJSON) -> str:
     return '{"type":"FeatureCollection","features":[\n' + features + "\n]}\n"
 
 
-def write_atomically(path: Path, data: bytes | str) -> None:
-    """Write to a temporary file beside `path`, then rename: readers see the old or the new file, whole."""
-    write_all_atomically({path: data})
-
-
-def write_all_atomically(texts: dict[Path, bytes | str]) -> None:
-    """Write every file beside its target first, then rename them all.
-
-    A process killed while writing (even with SIGKILL) leaves every old file as it was, plus hidden
-    `.<name>.*.tmp` files that nothing reads (`write_zones` removes them the next time).
-    """
-    staged: list[tuple[str, Path]] = []
-    try:
-        for path, text in texts.items():
-            staged.append((_stage(path, text), path))
-        for temporary, path in staged:
-            os.replace(temporary, path)
-        for folder in {path.parent for path in texts}:
-            _fsync_folder(folder)  # the renames survive a power cut too
-    except BaseException:
-        for temporary, _ in staged:
-            Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _stage(path: Path, data: bytes | str) -> str:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data.encode() if isinstance(data, str) else data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o644)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return temporary
-
-
-def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def write_zones(zone_dir: Path, files: dict[str, GeoJSON]) -> tuple[list[Path], list[Path]]:
     """Write every built file (none is replaced before all are written: see `write_all_atomically`); remove built
     files for dates no longer in the data (never overrides), and what a killed build left behind.
@@ -208,7 +159,7 @@ def write_zones(zone_dir: Path, files: dict[str, GeoJSON]) -> tuple[list[Path], 
     for leftover in [*zone_dir.glob(".*.tmp"), *zone_dir.glob("claimed/.*.tmp")]:
         leftover.unlink()
     texts = {zone_dir / relative: dumps(collection) for relative, collection in files.items()}
-    write_all_atomically(texts)
+    atomic.write_all_atomically(texts)
     written = list(texts)
     built = [*zone_dir.glob("????-??-??.geojson"), *zone_dir.glob("claimed/????-??-??.geojson")]
     removed = [stale for stale in sorted(built) if stale not in written]

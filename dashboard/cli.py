@@ -236,7 +236,7 @@ def _atlas(data_dir: Path) -> Atlas:
 def export_html(data_dir: Path, out: Path, lang: str) -> None:
     """One self-contained page with every date, its own slider and play button; works offline from file://."""
     from dashboard import export as exports
-    from dashboard.build import write_atomically
+    from dashboard.files import write_atomically
 
     write_atomically(out, exports.html_page(_atlas(data_dir), lang=lang))
     click.echo(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
@@ -264,7 +264,7 @@ def _image_command(fmt: str) -> click.Command:
         all_dates: bool,
     ) -> None:
         from dashboard import export as exports
-        from dashboard.build import write_atomically
+        from dashboard.files import write_atomically
         from dashboard.query import exact_date
         from dashboard.summary import find_place
 
@@ -309,7 +309,7 @@ for _fmt in ("png", "svg", "pdf"):
 def export_gif(data_dir: Path, out: Path, lang: str, width: int, height: int) -> None:
     """An animated replay of every date, the date in each frame's title; also OUT.mp4 where ffmpeg is installed."""
     from dashboard import export as exports
-    from dashboard.build import write_atomically
+    from dashboard.files import write_atomically
 
     atlas = _atlas(data_dir)
     try:

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
+from dashboard import polygon_files
 from dashboard.model import (
     CONFIDENCES,
     INFERRED,
@@ -50,7 +51,7 @@ POLYGONAL = ("Polygon", "MultiPolygon")
 WGS84_NAMES = ("urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84", "EPSG:4326", "urn:ogc:def:crs:EPSG::4326")
 # A place may sit this far (degrees, ~2 km) outside the simplified outline: border towns.
 BORDER_TOLERANCE_DEG = 0.02
-ZONE_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.geojson$")
+DATE_STEM = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # A source published later than this after the event needs the row to say why (a retrospective).
 LATE_SOURCE_DAYS = 14
 SOURCE_KINDS = ("wire", "independent", "monitor", "state_media", "partisan", "reference", "mirror")
@@ -519,12 +520,12 @@ def read_events(
 
 
 def read_areas(data_dir: Path, report: Report) -> dict[str, BaseGeometry]:
-    """Cited area polygons, areas/<name>.geojson: each feature names its source (published map or treaty text)."""
+    """Cited area polygons, areas/<name>.<geojson|gpkg|shp|kml|fgb>: each feature names its source (published map
+    or treaty text)."""
     areas: dict[str, BaseGeometry] = {}
-    folder = data_dir / "areas"
-    for path in sorted(folder.glob("*.geojson")) if folder.is_dir() else []:
+    for path in polygon_files.polygon_files(data_dir / "areas"):
         file = f"areas/{path.name}"
-        data = read_geojson(path, report, file)
+        data = read_polygon_file(path, report, file)
         if data is None:
             continue
         parts = []
@@ -647,8 +648,22 @@ def _check_confirmed(
             holder = event.holder
 
 
-def read_geojson(path: Path, report: Report, file: str = "") -> GeoJSON | None:
-    """A FeatureCollection in WGS84, or None (with a problem) if unreadable. `file` names it in messages."""
+def read_polygon_file(path: Path, report: Report, file: str) -> GeoJSON | None:
+    """An analyst's polygon file as a FeatureCollection in WGS84: GeoJSON checked as below (another CRS is
+    reprojected), the other formats QGIS writes read by geopandas; None (with a problem) if unreadable."""
+    if path.suffix.lower() == ".geojson":
+        return read_geojson(path, report, file, reproject=True)
+    try:
+        return polygon_files.read_feature_collection(path)
+    except polygon_files.PolygonFileError as error:
+        report.add(file, "", error.rule, str(error))
+        return None
+
+
+def read_geojson(path: Path, report: Report, file: str = "", *, reproject: bool = False) -> GeoJSON | None:
+    """A FeatureCollection in WGS84, or None (with a problem) if unreadable. `file` names it in messages.
+
+    Another CRS is a problem, or with `reproject` the collection reprojected to WGS84."""
     file = file or path.name
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -669,6 +684,12 @@ def read_geojson(path: Path, report: Report, file: str = "") -> GeoJSON | None:
     if crs is not None:
         properties = crs.get("properties") if isinstance(crs, dict) else None
         name = properties.get("name", "") if isinstance(properties, dict) else ""
+        if name not in WGS84_NAMES and reproject:
+            try:
+                return polygon_files.read_feature_collection(path)
+            except polygon_files.PolygonFileError as error:
+                report.add(file, "crs", error.rule, str(error))
+                return None
         if name not in WGS84_NAMES:
             report.add(file, "crs", "crs", f"CRS {name or crs!r} is not WGS84 (EPSG:4326 / CRS84)")
             return None
@@ -722,22 +743,22 @@ def country_outline(base_layers: dict[str, GeoJSON], report: Report) -> BaseGeom
 def read_overrides(
     data_dir: Path, report: Report, faction_ids: set[str], first: date, last: date
 ) -> tuple[Override, ...]:
-    """Hand-drawn polygons from zones/overrides/YYYY-MM-DD.geojson; polygons in one file may not overlap."""
-    folder = data_dir / "zones" / "overrides"
+    """Hand-drawn polygons from zones/overrides/YYYY-MM-DD.<geojson|gpkg|shp|kml|fgb>; polygons in one file may not
+    overlap."""
     overrides: list[Override] = []
-    for path in sorted(folder.glob("*.geojson")) if folder.is_dir() else []:
+    for path in polygon_files.polygon_files(data_dir / "zones" / "overrides"):
         file = f"overrides/{path.name}"
         try:
-            if not ZONE_FILE.match(path.name):
+            if not DATE_STEM.match(path.stem):
                 raise ValueError(path.name)
             day = date.fromisoformat(path.stem)
         except ValueError:
-            report.add(file, "", "file-name", "override files must be named YYYY-MM-DD.geojson")
+            report.add(file, "", "file-name", "override files must be named YYYY-MM-DD.<format> (e.g. .geojson)")
             continue
         if not first <= day <= last:
             report.add(file, "", "date-out-of-range", f"{day} is outside {first}-{last}")
             continue
-        data = read_geojson(path, report, file)
+        data = read_polygon_file(path, report, file)
         if data is None:
             continue
         in_file: list[Override] = []

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from dashboard import export, serving
-from dashboard.build import write_atomically
+from dashboard.files import write_atomically
 from dashboard.model import Atlas
 
 log = logging.getLogger(__name__)

@@ -27,8 +27,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from dashboard import analytics, downloads, embed, export, renders
-from dashboard.build import write_atomically
 from dashboard.config import PROJECT_ROOT
+from dashboard.files import write_atomically
 from dashboard.model import Atlas
 
 IMMUTABLE = "public, max-age=31536000, immutable"

@@ -11,7 +11,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "dashboard"
 # Core modules: pure data and geometry, usable without a web stack.
-CORE = ("model", "config", "load", "timeline", "zones", "build", "i18n", "text", "query", "render/style",
+CORE = ("model", "config", "files", "load", "timeline", "zones", "build", "i18n", "text", "query", "render/style",
         "render/schema", "render/spec")  # fmt: skip
 WEB = ("dash", "plotly", "flask")
 
@@ -36,7 +36,7 @@ def test_core_modules_never_import_the_web_stack(module: str) -> None:
 
 # The one-way flow (README, "Architecture"): data → pure questions → the map spec → renderers → the web app.
 FLOW = [
-    ("model", "config", "ids"),
+    ("model", "config", "ids", "files"),
     ("load", "build", "timeline", "zones", "stats", "summary", "analytics", "i18n", "text", "query"),
     ("render/style", "render/schema"),
     ("render/spec",),

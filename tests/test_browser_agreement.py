@@ -132,7 +132,7 @@ def test_embed_draws_the_spec(
     places = next(t for t in traces if t["uid"] == "places")
     colour = layer(spec, "markers")["paint"]["circle-color"]
     assert places["markers"] == [evaluate(colour, f["properties"]) for f in spec["markers"]["features"]]
-    assert next(t for t in traces if t["uid"] == "claimed-outline")["name"] == spec["legend"]["claimed"]
+    assert next(t for t in traces if t["uid"] == "claimed-hatch-0")["name"] == spec["legend"]["claimed"]
     marked = [t["text"] for t in traces if t["text"] == [f"<b>{spec['focus']['name']}</b>"]] if focus else []
     assert len(marked) == (1 if focus else 0)
     legend = page.locator(".legendtext").all_text_contents()

@@ -15,8 +15,8 @@ from browser_support import RENDER_TIMEOUT_MS, Recorder, screenshot
 from werkzeug.serving import make_server
 
 from dashboard import export
-from dashboard.build import write_atomically
 from dashboard.config import Settings
+from dashboard.files import write_atomically
 from dashboard.model import Atlas
 
 pytestmark = pytest.mark.browser

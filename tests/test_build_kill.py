@@ -1,4 +1,4 @@
-"""A build killed with SIGKILL leaves the previous zones intact (build.write_all_atomically), and the next build
+"""A build killed with SIGKILL leaves the previous zones intact (files.write_all_atomically), and the next build
 clears what it left behind. The build runs as `python -m dashboard build` in a child process on a copy of
 tests/fixtures/valid whose events were changed, so the new zones differ from the old ones."""
 

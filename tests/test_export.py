@@ -18,8 +18,8 @@ from click.testing import CliRunner
 from toy import D, toy_atlas
 
 from dashboard import export
-from dashboard.build import write_atomically
 from dashboard.cli import main
+from dashboard.files import write_atomically
 from dashboard.model import Atlas
 from dashboard.render import spec as map_spec
 

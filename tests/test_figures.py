@@ -4,6 +4,7 @@ data the browser draws every date from."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 
 import plotly.graph_objects as go
@@ -39,9 +40,10 @@ def places_trace(fig: go.Figure) -> go.Scattermap:
 
 def test_one_zone_trace_per_faction_in_display_order_then_claimed_ground_halo_and_places() -> None:
     fig = figures.map_figure(ATLAS, D("2024-11-26"))
-    uids = ["zone-government", "zone-hts", "zone-sdf", "claimed", "claimed-outline", "places-halo", "places"]
+    uids = ["zone-government", "zone-hts", "zone-sdf", "claimed", "claimed-hatch-0", "claimed-hatch-1", "places-halo",
+            "places"]  # fmt: skip
     assert [t.uid for t in fig.data] == uids
-    assert [t.type for t in fig.data] == ["choroplethmap"] * 4 + ["scattermap"] * 3
+    assert [t.type for t in fig.data] == ["choroplethmap"] * 4 + ["scattermap"] * 4
 
 
 def test_colours_and_order_are_the_same_on_every_date() -> None:
@@ -116,25 +118,34 @@ def test_view_attribution_as_of_and_uirevision() -> None:
     assert texts[1] == "Toy data<br>Natural Earth (public domain)"
 
 
-def test_claimed_ground_is_a_light_veil_with_a_dotted_outline_and_a_legend_entry() -> None:
-    veil, dots = (t for t in figures.map_figure(CLAIMED, D("2024-12-05")).data if t.legendgroup == "claimed")
-    assert dots.name == "Claimed only — one side's claim, not confirmed" and dots.showlegend and not veil.showlegend
-    assert veil.colorscale[0][1] == "#ffffff" and veil.marker.opacity == map_spec.CLAIMED_VEIL["opacity"]
-    (feature,) = veil.geojson["features"]
-    assert feature["geometry"] == CLAIMED_HAMA["geometry"] and veil.locations == ("hts",)
+def test_claimed_ground_is_hatched_with_the_specs_stripes_clipped_to_it_and_has_a_legend_entry() -> None:
+    fill, dark, light = (t for t in figures.map_figure(CLAIMED, D("2024-12-05")).data if t.legendgroup == "claimed")
+    assert dark.name == "Claimed only — one side's claim, not confirmed" and dark.showlegend
+    assert not fill.showlegend and not light.showlegend
+    (feature,) = fill.geojson["features"]
+    assert feature["geometry"] == CLAIMED_HAMA["geometry"] and fill.locations == ("hts",)
     assert feature["properties"]["confidence"] == "claimed"  # the data's class, kept for styling and hover
-    assert veil.text == ("<b>Claimed only</b><br>by HTS-led: 60 km² (one side's claim, not confirmed)",)
-    assert veil.below == "governorates"  # under the borders, like the zones
-    # Dots every 0.025° along the outline (perimeter 1.8°): 72, each on it.
-    outline = shape(CLAIMED_HAMA["geometry"]).boundary
-    assert len(dots.lon) == len(dots.lat) == 72
-    assert all(outline.distance(shapely.Point(x, y)) < 1e-4 for x, y in zip(dots.lon, dots.lat, strict=True))
+    assert fill.text == ("<b>Claimed only</b><br>by HTS-led: 60 km² (one side's claim, not confirmed)",)
+    assert fill.colorscale[0][1] == "rgba(0,0,0,0)" and fill.marker.line.color == map_spec.CLAIMED_OUTLINE
+    assert fill.below == "governorates"  # under the borders, like the zones
+    stripes = map_spec.CLAIMED_HATCH["stripes"]
+    assert [(t.line.color, t.line.width) for t in (dark, light)] == [
+        (s["colour"], map_spec.CLAIMED_HATCH["width"]) for s in stripes
+    ]
+    ground = shape(CLAIMED_HAMA["geometry"])
+    for stripe in (dark, light):
+        points = [shapely.Point(x, y) for x, y in zip(stripe.lon, stripe.lat, strict=True) if x is not None]
+        assert points and all(ground.distance(pt) < 1e-4 for pt in points)  # clipped to the ground
+        pieces = [i for i, x in enumerate(stripe.lon) if x is None]
+        assert len(pieces) >= 5  # many stripes across a 0.5° square, not one
+        x0, y0, x1, y1 = stripe.lon[0], stripe.lat[0], stripe.lon[1], stripe.lat[1]
+        assert (x1 - x0) * (y1 - y0) > 0  # "/" like the live map's tile
 
 
 def test_a_day_without_claimed_ground_keeps_the_legend_entry_and_draws_nothing() -> None:
-    veil, dots = (t for t in figures.map_figure(CLAIMED, D("2024-12-04")).data if t.legendgroup == "claimed")
-    assert veil.geojson["features"][0]["properties"]["area_km2"] == 0.0
-    assert dots.lon == () and dots.showlegend
+    fill, dark, light = (t for t in figures.map_figure(CLAIMED, D("2024-12-04")).data if t.legendgroup == "claimed")
+    assert fill.geojson["features"][0]["properties"]["area_km2"] == 0.0
+    assert dark.lon == light.lon == () and dark.showlegend
 
 
 def test_live_figure_is_map_figure_without_anything_that_changes_by_date() -> None:
@@ -252,8 +263,14 @@ def test_browser_data_has_every_date_and_holders() -> None:
     assert data["labels"][9] == "5 December 2024" and data["asOf"][9] == "As of 5 December 2024"
     hama = data["places"]["hama"]
     assert (hama["lat"], hama["lon"]) == (35.13, 36.76)
-    assert data["order"][data["holders"][8][hama["row"]]] == "government"
-    assert data["order"][data["holders"][9][hama["row"]]] == "hts"
+    assert hama["spells"][:2] == [
+        {"start": "2024-11-26", "holder": "government"},
+        {"start": "2024-12-05", "holder": "hts"},
+    ]
+    for place in data["places"].values():  # a spell is a run: the next starts later, with another holder
+        pairs = itertools.pairwise(place["spells"])
+        assert all(a["holder"] != b["holder"] and a["start"] < b["start"] for a, b in pairs)
+        assert place["spells"][0]["start"] == data["dates"][0]
     assert data["factions"]["sdf"] == {"label": "SDF", "colour": "#fff600", "ink": "#111111"}
     assert data["bounds"] == [[35.5, 34.0], [40.0, 37.0]]
     json.dumps(data)  # serialisable as it is

@@ -59,8 +59,9 @@ def test_static_figure_and_replay_draw_the_spec(day: date, lang: str, focus: str
     assert [t["name"] for t in zones] == want["legend"]
     assert [zone_colour(t) for t in zones] == want["colours"]
     assert list(places_of(static["data"])["marker"]["color"]) == want["markers"]
-    claimed = next(t for t in static["data"] if t.get("uid") == "claimed-outline")
-    assert claimed["name"] == want["claimed"] and claimed["marker"]["color"] == map_spec.CLAIMED_OUTLINE
+    claimed = next(t for t in static["data"] if t.get("uid") == "claimed-hatch-0")
+    assert claimed["name"] == want["claimed"]
+    assert claimed["line"]["color"] == map_spec.CLAIMED_HATCH["stripes"][0]["colour"]
     assert static["layout"]["legend"]["title"]["text"] == spec["legend"]["title"]
     assert static["layout"]["title"]["text"] == spec["title"]
     marked = [t for t in static["data"] if t.get("marker", {}).get("size") == 24]

@@ -41,12 +41,22 @@ class BrowserLayers(TypedDict):
     order: list[str]  # the spec's layer ids, bottom to top
 
 
+class Spell(TypedDict):
+    start: str  # the first date (ISO) of a run of dates with one holder
+    holder: str  # a faction id
+
+
+class PlaceEntry(TypedDict):
+    lat: float
+    lon: float
+    spells: list[Spell]  # in date order: the holder on a date is the last spell starting on or before it
+
+
 class BrowserData(TypedDict):
     dates: list[str]
     labels: list[str]
     asOf: list[str]
     factions: dict[str, dict[str, str]]
-    order: list[str]
     legend: list[dict[str, str]]  # per date: the key's text by faction
     zones: list[GeoJSON]
     markers: GeoJSON
@@ -56,8 +66,7 @@ class BrowserData(TypedDict):
     background: str
     below: str
     focusZoom: float
-    holders: list[list[int]]
-    places: dict[str, dict[str, float | int]]
+    places: dict[str, PlaceEntry]
     bounds: list[list[float]] | None
     base: dict[str, Any] | None
 
@@ -132,22 +141,19 @@ def browser_data(atlas: Atlas, basemap: str = "offline") -> BrowserData:
     - `zones[i]`: date i's zones and claimed ground; `markers`: the place markers, each with its holder on date i
       as `holderKeys[i]`, its hover title, and its label;
     - `legend[i]`: the key's text for each faction on date i; `asOf[i]`: its date line;
-    - `places`: each place's position and row in `holders`, which gives every place's holder on each date
-      (the panel's badge) as an index into `order`;
+    - `places`: each place's position and its holders as spells (the panel's badge on any date);
     - `base`: on the offline map, the base style in one source (map.js adds its layers).
     """
     factions = atlas.timeline.factions
     specs = [map_spec.map_spec(atlas, day) for day in atlas.dates]
     holders = list(holders_by_date(atlas.timeline, atlas.dates).values())
     places = atlas.timeline.places
-    column = {f.id: i for i, f in enumerate(factions)}
     first = specs[-1]
     return {
         "dates": [d.isoformat() for d in atlas.dates],
         "labels": [text.long_date(d) for d in atlas.dates],
         "asOf": [s["as_of"] for s in specs],
         "factions": {f.id: {"label": f.label, "colour": f.colour, "ink": map_spec.ink(f.colour)} for f in factions},
-        "order": [f.id for f in factions],
         "legend": [{e["faction"]: e["text"] for e in s["legend"]["entries"]} for s in specs],
         "zones": [s["zones"] for s in specs],
         "markers": _markers(atlas, holders),
@@ -157,11 +163,18 @@ def browser_data(atlas: Atlas, basemap: str = "offline") -> BrowserData:
         "background": first["background"],
         "below": map_spec.zones_below(atlas, basemap) or map_spec.ZONES_BELOW,
         "focusZoom": map_spec.FOCUS_ZOOM,
-        "holders": [[column[day[p.id]] for p in places] for day in holders],
-        "places": {p.id: {"lat": p.lat, "lon": p.lon, "row": i} for i, p in enumerate(places)},
+        "places": {p.id: {"lat": p.lat, "lon": p.lon, "spells": _spells(atlas, holders, p.id)} for p in places},
         "bounds": first["view"]["bounds"],
         "base": one_source(first["base"]) if basemap == "offline" else None,
     }
+
+
+def _spells(atlas: Atlas, holders: list[dict[str, str]], place: str) -> list[Spell]:
+    spells: list[Spell] = []
+    for day, holder in zip(atlas.dates, (h[place] for h in holders), strict=True):
+        if not spells or spells[-1]["holder"] != holder:
+            spells.append({"start": day.isoformat(), "holder": holder})
+    return spells
 
 
 def _markers(atlas: Atlas, holders: list[dict[str, str]]) -> GeoJSON:

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from dashboard.build import write_atomically
+from dashboard.files import write_atomically
 from dashboard.model import Atlas
 from dashboard.render.geo import Figure, static_figure
 from dashboard.render.replay import FRAME_MS

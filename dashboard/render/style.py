@@ -29,15 +29,14 @@ ZOOM = 5.6
 FOCUS_ZOOM = 7  # the least zoom a jump to a place goes to
 KEY_PLACES = ("aleppo", "hama", "homs", "damascus")
 HATCH = "claimed-hatch"
-# Ground whose latest change is only claimed: hatched where the renderer has patterns (MapLibre,
-# canvas); where it has none (Plotly's geo), a light veil with dots along the outline, in the outline's colour.
+# Ground whose latest change is only claimed: hatched; where the renderer has patterns (MapLibre, canvas) as this
+# tile, where it has none (Plotly) as the same stripes drawn as lines clipped to the ground.
 CLAIMED_HATCH = {
     "size": 8,
     "width": 1.6,
     "stripes": [{"colour": "rgba(20,20,20,0.7)", "offset": 0.0}, {"colour": "rgba(255,255,255,0.8)", "offset": 0.5}],
 }
 CLAIMED_OUTLINE = "#333333"
-CLAIMED_VEIL = {"colour": "#ffffff", "opacity": 0.45, "dot_deg": 0.025}
 # Ground that changed hands since another date (the analytics overlay): stripes in the new holder's colour.
 CHANGES = {
     "casing": {"colour": "#111111", "width": 3.5},

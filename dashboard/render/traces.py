@@ -2,12 +2,13 @@
 scattermap) or an SVG geo subplot ("geo": choropleth, scattergeo) for exports and /embed.
 
 Colours, sizes, opacities and text come from the spec's layers and legend, evaluated here as MapLibre would;
-this module only translates them into Plotly's terms (a hatch becomes a light veil and a dotted outline, where
+this module only translates them into Plotly's terms (a hatch becomes stripe lines clipped to the ground, where
 Plotly has no pattern fill).
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal
 
 import shapely
@@ -19,6 +20,8 @@ from dashboard.render.schema import Layer, MapSpec
 Flavour = Literal["map", "geo"]
 Trace = dict[str, Any]
 PLACE_HOVER = "<b>{0}</b> · {1}<br>{2}"
+CLEAR = "rgba(0,0,0,0)"
+VIEW_PX = 1000  # the width an export's map is drawn at, roughly: the hatch's pixel size becomes degrees with it
 
 
 def evaluate(value: Any, props: dict[str, Any]) -> Any:
@@ -114,66 +117,85 @@ def zone_traces(spec: MapSpec, flavour: Flavour = "map", below: str = "") -> lis
 
 
 def claimed_traces(spec: MapSpec, flavour: Flavour = "map", below: str = "") -> list[Trace]:
-    """Claimed ground as Plotly can draw it: a light veil, and dots along its outline in the outline's colour.
+    """Claimed ground hatched as the live map hatches it: the spec's stripes (colour, width, "/" direction) as lines
+    clipped to the ground, under a clear fill that carries the hover and the outline (Plotly has no pattern fill).
 
-    The legend entry is the dots' (a white veil's swatch does not show on the legend's white); it stays on a day
-    with no claimed ground, as zones' entries do (the veil then has a zero-area stand-in).
+    The legend entry is the first stripe's; it stays on a day with no claimed ground, as zones' entries do.
     """
     features = [f for f in spec["zones"]["features"] if f["properties"]["kind"] == "claimed"]
     shown = features or [no_zone(spec["legend"]["entries"][0]["faction"])]
-    veil, dots = spec["claimed_style"]["veil"], layer(spec, "claimed-outline")["paint"]["line-color"]
+    hatch = spec["images"][spec["claimed_style"]["hatch"]]
+    outline = layer(spec, "claimed-outline")["paint"]["line-color"]
     label = spec["legend"]["claimed"]
-    lon, lat = outline_dots(features, veil["dot_deg"])
-    return [
-        _choropleth(
-            flavour,
-            shown,
-            below,
-            uid="claimed",
-            name=label,
-            legendgroup="claimed",
-            showlegend=False,
-            featureidkey="properties.faction",  # one feature per faction and day
-            locations=[f["properties"]["faction"] for f in shown],
-            z=[1] * len(shown),
-            zmin=0,
-            zmax=1,
-            colorscale=[[0, veil["colour"]], [1, veil["colour"]]],
-            showscale=False,
-            marker={"opacity": veil["opacity"], "line": {"width": 0.5, "color": dots}},
-            text=[html([f["properties"]["title"], f["properties"]["detail"]]) for f in features] or [""],
-            hovertemplate="%{text}<extra></extra>",
-        ),
-        {
-            "type": _scatter(flavour),
-            "uid": "claimed-outline",
-            "name": label,
-            "legendgroup": "claimed",
-            "showlegend": True,
-            "lon": lon,
-            "lat": lat,
-            "mode": "markers",
-            "marker": {"size": 3, "color": dots},
-            "hoverinfo": "skip",
-        },
-    ]
+    spacing = hatch_spacing(spec)
+    fill = _choropleth(
+        flavour,
+        shown,
+        below,
+        uid="claimed",
+        name=label,
+        legendgroup="claimed",
+        showlegend=False,
+        featureidkey="properties.faction",  # one feature per faction and day
+        locations=[f["properties"]["faction"] for f in shown],
+        z=[1] * len(shown),
+        zmin=0,
+        zmax=1,
+        colorscale=[[0, CLEAR], [1, CLEAR]],
+        showscale=False,
+        marker={"line": {"width": 1, "color": outline}},
+        text=[html([f["properties"]["title"], f["properties"]["detail"]]) for f in features] or [""],
+        hovertemplate="%{text}<extra></extra>",
+    )
+    stripes = []
+    for index, stripe in enumerate(hatch["stripes"]):
+        lon, lat = hatch_lines(features, spacing, stripe["offset"])
+        stripes.append(
+            {
+                "type": _scatter(flavour),
+                "uid": f"claimed-hatch-{index}",
+                "name": label,
+                "legendgroup": "claimed",
+                "showlegend": index == 0,
+                "lon": lon,
+                "lat": lat,
+                "mode": "lines",
+                "line": {"color": stripe["colour"], "width": hatch["width"]},
+                "hoverinfo": "skip",
+            }
+        )
+    return [fill, *stripes]
 
 
 def _scatter(flavour: Flavour) -> str:
     return "scattergeo" if flavour == "geo" else "scattermap"
 
 
-def outline_dots(features: list[GeoJSON], step: float) -> tuple[list[float], list[float]]:
-    """Points every `step` degrees along the outlines of `features`, rounded to 5 decimals (≈ 1 m)."""
-    lon: list[float] = []
-    lat: list[float] = []
-    for feature in features:
-        for ring in shapely.get_parts(shape(feature["geometry"]).boundary):
-            steps = max(round(ring.length / step), 1)
-            points = shapely.line_interpolate_point(ring, [i * step for i in range(steps)])
-            coords = shapely.get_coordinates(points).round(5)
-            lon.extend(coords[:, 0].tolist())
-            lat.extend(coords[:, 1].tolist())
+def hatch_spacing(spec: MapSpec) -> float:
+    """Degrees of longitude between two stripes, so that over the spec's whole view they are about the hatch's
+    `size` in pixels apart, as on the live map at its opening zoom."""
+    (west, _), (east, _) = spec["view"]["bounds"] or [[35.5, 0], [42.5, 0]]
+    return spec["images"][spec["claimed_style"]["hatch"]]["size"] * (east - west) / VIEW_PX
+
+
+def hatch_lines(features: list[GeoJSON], spacing: float, offset: float = 0.0) -> tuple[list, list]:
+    """Parallel "/" lines `spacing` degrees of longitude apart (shifted by `offset` of a spacing), clipped to the
+    union of `features`, as one path with None between pieces; 45° on a Mercator map at the ground's latitude."""
+    if not features:
+        return [], []
+    ground = shapely.union_all([shape(f["geometry"]) for f in features])
+    west, south, east, north = ground.bounds
+    rise = math.cos(math.radians((south + north) / 2))  # degrees of latitude per degree of longitude at 45°
+    run = (north - south) / rise
+    starts = [west - run + (i + offset) * spacing for i in range(math.ceil((east - west + run) / spacing) + 1)]
+    lines = shapely.MultiLineString([[(x, south), (x + run, north)] for x in starts])
+    lon: list[float | None] = []
+    lat: list[float | None] = []
+    for piece in shapely.get_parts(lines.intersection(ground)):
+        if isinstance(piece, shapely.LineString) and not piece.is_empty:
+            coords = shapely.get_coordinates(piece).round(5)
+            lon.extend([*coords[:, 0].tolist(), None])
+            lat.extend([*coords[:, 1].tolist(), None])
     return lon, lat
 
 
