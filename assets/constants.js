@@ -75,10 +75,6 @@ window.dashboardConstants = Object.freeze({
     "heightMessage": "syria-map-height"
   },
   "defaultColour": "#000000",
-  "text": {
-    "play": "▶ Play",
-    "pause": "❚❚ Pause"
-  },
   "frameMs": 900,
   "focusZoom": 7
 });
