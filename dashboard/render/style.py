@@ -20,10 +20,12 @@ LABEL_FONT = "Noto Sans, Noto Sans Arabic, DejaVu Sans, sans-serif"
 # The live map draws Arabic labels from a font the app serves (scripts/make_label_font.py): MapLibre shapes the
 # names into Arabic presentation forms and renders each glyph from this file in the browser, with no glyph server.
 LABEL_FONT_FACES = {
-    "Noto Sans Arabic": {
-        "url": "/assets/fonts/noto-sans-arabic-labels.woff2",
-        "unicode-range": ["U+0600-06FF", "U+FB50-FDFF", "U+FE70-FEFF"],
-    }
+    "Noto Sans Arabic": [
+        {
+            "url": "/assets/fonts/noto-sans-arabic-labels.woff2",
+            "unicode-range": ["U+0600-06FF", "U+FB50-FDFF", "U+FE70-FEFF"],
+        }
+    ]
 }
 LABEL_SIZE = 13
 LABEL_COLOUR = "#1d1d1d"
