@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from urllib.parse import parse_qs, urlparse
 
 from dash import Dash
-from flask import request
+from flask import has_request_context, request
 
 from dashboard.i18n import LANGS, direction
 
@@ -43,6 +43,12 @@ def address_lang(address: str | None) -> str | None:
     query = urlparse(address or "").query if "://" in (address or "") else (address or "").lstrip("?")
     values = parse_qs(query).get("lang")
     return values[0] if values else None
+
+
+def search_lang(search: str | None) -> str:
+    """The language of a page whose address has the query string `search` (a callback's view of its page)."""
+    accept = request.headers.get("Accept-Language") if has_request_context() else None
+    return choose(address_lang(search), accept)
 
 
 def page_lang() -> str:

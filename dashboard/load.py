@@ -276,6 +276,15 @@ class SourceEntry(_Row):
 class SummaryEntry(_Row):
     summary: str = Field(min_length=1)
     sources: list[SourceEntry] = Field(min_length=1)
+    summary_ar: str = ""
+    sources_ar: list[SourceEntry] = Field(default_factory=list)
+
+    @field_validator("summary_ar")
+    @classmethod
+    def _arabic(cls, value: str) -> str:
+        if value and not re.search("[\u0600-\u06ff]", value):
+            raise ValueError("must be written in Arabic")
+        return value
 
 
 class DatasetInfo(_Row):
@@ -824,7 +833,8 @@ def read_summaries(data_dir: Path, report: Report, place_ids: set[str]) -> dict[
         except ValidationError as error:
             report.add(file, where, "schema", _explain(error))
             continue
-        summaries[place_id] = Summary(place_id, e.summary, tuple(Source(s.title, s.url) for s in e.sources))
+        sources, sources_ar = (tuple(Source(s.title, s.url) for s in group) for group in (e.sources, e.sources_ar))
+        summaries[place_id] = Summary(place_id, e.summary, sources, e.summary_ar, sources_ar)
     return summaries
 
 

@@ -84,6 +84,15 @@ class Summary:
     place_id: str
     text: str
     sources: tuple[Source, ...]
+    text_ar: str = ""  # the summary in Arabic, written apart (not a translation of `text`)
+    sources_ar: tuple[Source, ...] = ()  # Arabic-language reports, shown after `sources` in Arabic
+
+    def in_lang(self, lang: str) -> tuple[str, tuple[Source, ...]]:
+        """The text and the sources a page in `lang` shows: in Arabic, the Arabic text (if written) with the
+        Arabic-language sources first, then the others."""
+        if lang == "ar" and self.text_ar:
+            return self.text_ar, (*self.sources_ar, *self.sources)
+        return self.text, self.sources
 
 
 @dataclass(frozen=True)

@@ -71,8 +71,8 @@ def place_panel(atlas: Atlas, place_id: str, day: date) -> PlacePanel | None:
 
 
 def place_name(place: Place, lang: str = "en") -> str:
-    """A place's name as the page in `lang` writes it."""
-    return place.name_ar if lang == "ar" else place.name_en
+    """A place's name as the page in `lang` writes it (in English where it has no Arabic name)."""
+    return place.name_ar or place.name_en if lang == "ar" else place.name_en
 
 
 def fold(text: str) -> str:

@@ -42,8 +42,8 @@ FLOW = [
     ("render/spec",),
     ("render/traces", "render/geo", "render/replay", "render/images", "render/browser", "render/panel"),
 ]
-LATER = ("figures", "charts", "layout", "callbacks", "embed", "downloads", "analytics_layout", "analytics_callbacks",
-         "security", "serving", "app", "live_data", "cli", "export")  # fmt: skip
+LATER = ("figures", "charts", "language", "layout", "callbacks", "embed", "downloads", "analytics_layout",
+         "analytics_callbacks", "security", "serving", "app", "live_data", "cli", "export")  # fmt: skip
 
 
 @pytest.mark.parametrize("level", range(len(FLOW)))

@@ -43,7 +43,7 @@ from dashboard.render.style import (
     offline_style,
     translucent,
 )
-from dashboard.summary import key_dates
+from dashboard.summary import key_dates, place_name
 from dashboard.timeline import holders_on
 
 # ---------------------------------------------------------------- helpers every renderer may use
@@ -221,7 +221,7 @@ def marker_features(atlas: Atlas, holders: dict[str, str] | None, lang: str = "e
             "name": place.name_en,
             "ar": place.name_ar,
             "label": label,
-            "text": (place.name_ar if lang == "ar" else place.name_en) if label else "",
+            "text": place_name(place, lang) if label else "",
         }
         if holders is not None:
             properties["holder"] = holders[place.id]
@@ -276,8 +276,7 @@ def focus_of(atlas: Atlas, place_id: str | None, lang: str = "en") -> Focus | No
     place = next((p for p in atlas.timeline.places if p.id == place_id), None)
     if place is None:
         return None
-    name = place.name_ar if lang == "ar" else place.name_en
-    return {"id": place.id, "name": name, "lon": place.lon, "lat": place.lat, "zoom": FOCUS_ZOOM}
+    return {"id": place.id, "name": place_name(place, lang), "lon": place.lon, "lat": place.lat, "zoom": FOCUS_ZOOM}
 
 
 def map_spec(
