@@ -293,6 +293,7 @@ class DatasetInfo(_Row):
     end: date
     as_of: date
     attribution: str = Field(min_length=1)
+    attribution_ar: str = ""
 
     @model_validator(mode="after")
     def _end_after_baseline(self) -> DatasetInfo:
@@ -967,5 +968,5 @@ def load_atlas(data_dir: Path, *, strict: bool = True) -> Atlas:
     served = tuple(d for d in dates if d in zones)
     return Atlas(
         timeline, served, zones, inputs.base_layers, summaries, inputs.dataset.attribution, claimed,
-        inputs.dataset.as_of,
+        inputs.dataset.as_of, inputs.dataset.attribution_ar,
     )  # fmt: skip

@@ -132,3 +132,4 @@ class Atlas:
     attribution: str = ""
     claimed: dict[date, GeoJSON] = field(default_factory=dict)  # per date: ground whose latest change is claimed
     as_of: date | None = None  # when the timeline was last reviewed
+    attribution_ar: str = ""  # the attribution in Arabic (English where empty)

@@ -272,6 +272,10 @@ def _of_own(claimed: dict[str, float], held: dict[str, GeoJSON], faction: str) -
     return claimed.get(faction, 0.0) / area if area else 0.0
 
 
+def _attribution(atlas: Atlas, lang: str) -> str:
+    return atlas.attribution_ar if lang == "ar" and atlas.attribution_ar else atlas.attribution
+
+
 def focus_of(atlas: Atlas, place_id: str | None, lang: str = "en") -> Focus | None:
     place = next((p for p in atlas.timeline.places if p.id == place_id), None)
     if place is None:
@@ -302,7 +306,7 @@ def map_spec(
         "legend": legend(atlas, day, lang),
         "claimed_style": {"hatch": HATCH, "outline": CLAIMED_OUTLINE},
         "changes_style": CHANGES,
-        "attribution": [part.strip() for part in atlas.attribution.split("·")],
+        "attribution": [part.strip() for part in _attribution(atlas, lang).split("·")],
         "view": {"bounds": bounds(style["sources"].get("country", {}).get("data")), "center": CENTER, "zoom": ZOOM},
         "focus": focus_of(atlas, focus, lang),
         "since": since.isoformat() if since else None,
