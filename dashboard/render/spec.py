@@ -306,7 +306,7 @@ def map_spec(
         "legend": legend(atlas, day, lang),
         "claimed_style": {"hatch": HATCH, "outline": CLAIMED_OUTLINE},
         "changes_style": CHANGES,
-        "attribution": [part.strip() for part in _attribution(atlas, lang).split("·")],
+        "attribution": [text.rtl(part.strip(), lang) for part in _attribution(atlas, lang).split("·")],
         "view": {"bounds": bounds(style["sources"].get("country", {}).get("data")), "center": CENTER, "zoom": ZOOM},
         "focus": focus_of(atlas, focus, lang),
         "since": since.isoformat() if since else None,
