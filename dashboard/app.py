@@ -51,9 +51,9 @@ def create_app(settings: Settings, atlas: Atlas | None = None) -> Dash:
             index=index,
             label=text.date_text(atlas.dates[index], lang),
             search_options=[],  # map.js gives the search box its options from the map data once the map is drawn
-            stage=[map_key(atlas, index, lang), *analytics.stage],
-            toolbar=[*analytics.toolbar, share],
-            below=analytics.below,
+            stage=[map_key(atlas, index, lang), *analytics[lang].stage],
+            toolbar=[*analytics[lang].toolbar, share],
+            below=analytics[lang].below,
         )
     app.index_string = app.index_string.replace("{%favicon%}", language.HEAD)
     app.layout = layouts["en"]

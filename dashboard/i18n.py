@@ -21,6 +21,8 @@ RTL = frozenset({"ar"})
 def _flat(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
     out: dict[str, str] = {}
     for name, value in tree.items():
+        if not isinstance(name, str):  # YAML reads off, on, yes, no unquoted as booleans
+            raise ValueError(f"catalogue key {prefix}{name!r} is not text: quote it")
         key = f"{prefix}{name}"
         if isinstance(value, dict):
             out.update(_flat(value, f"{key}."))
