@@ -341,7 +341,11 @@ def browser_data(atlas: Atlas, analytics: Analytics, limit: int = LIST_LIMIT, la
         ],
         "regions": [[_region_row(r, lang) for r in regions] for regions in analytics.regions.values()],
         "places": {i: _place_row(places[i], lang) for i in shown},
-        "sources": [{"title": title, "url": url} for title, url in sources],
+        # a source's title as written; a change inferred from a neighbour (no source) says so in `lang`
+        "sources": [
+            {"title": title if url or lang == "en" else text.t("panel.inferred", lang), "url": url}
+            for title, url in sources
+        ],
         "changes": {
             f"{index[a]}-{index[b]}": {
                 "ground": ground_collection(pair),

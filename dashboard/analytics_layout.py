@@ -16,7 +16,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.analytics import Coverage
 from dashboard.downloads import KINDS, LICENCE, LICENCE_URL, Kind
-from dashboard.i18n import catalogue
+from dashboard.i18n import catalogue, plotly_config
 from dashboard.text import date_text, short_text, t
 
 MODES = (("off", "changes.off"), ("day", "changes.day"), ("first", None), ("date", "changes.another"))
@@ -66,7 +66,7 @@ def stage(lang: str = "en") -> list[Any]:
         children=[
             html.Div(id=ids.COMPARE_LABEL, className="compare-label"),
             dcc.Graph(
-                id=ids.COMPARE_MAP, className="map", figure={}, config={"displaylogo": False, "scrollZoom": True}
+                id=ids.COMPARE_MAP, className="map", figure={}, config={**MAP_CONFIG, **plotly_config(lang)}
             ),
         ],
     )
@@ -96,6 +96,7 @@ def section(
     lang: str = "en",
 ) -> html.Section:
     """Under the map: territory and population over time, the governorates on the slider's date, downloads."""
+    config = {**GRAPH_CONFIG, **plotly_config(lang)}
     return html.Section(
         className="analytics",
         **{"aria-label": t("analytics.aria", lang)},
@@ -107,13 +108,13 @@ def section(
                     html.Figure(
                         [
                             html.Figcaption(t("analytics.territory", lang)),
-                            dcc.Graph(id=ids.AREA_CHART, figure=area, config=GRAPH_CONFIG),
+                            dcc.Graph(id=ids.AREA_CHART, figure=area, config=config),
                         ]
                     ),
                     html.Figure(
                         [
                             html.Figcaption(t("analytics.population", lang)),
-                            dcc.Graph(id=ids.POPULATION_CHART, figure=population, config=GRAPH_CONFIG),
+                            dcc.Graph(id=ids.POPULATION_CHART, figure=population, config=config),
                             html.P(coverage_note(coverage, lang), className="note"),
                         ]
                     ),

@@ -159,7 +159,8 @@ def population_figure(atlas: Atlas, analytics: Analytics, day: date, lang: str =
                 ),
             )
         )
-    people = {"title": {"text": text.t("analytics.people_axis", lang)}, "tickformat": "~s"}
+    # "~s" writes 5M: a Latin letter in Arabic, where the number is written out instead.
+    people = {"title": {"text": text.t("analytics.people_axis", lang)}, "tickformat": ",d" if lang == "ar" else "~s"}
     return go.Figure(traces, _layout(day, people, analytics.dates, lang))
 
 

@@ -57,3 +57,11 @@ def section(name: str, lang: str) -> dict[str, str]:
     """The entries of one section, by their names within it (for the browser: the payload or constants)."""
     prefix = f"{name}."
     return {k[len(prefix) :]: v for k, v in catalogue(lang).items() if k.startswith(prefix)}
+
+
+def plotly_config(lang: str) -> dict[str, Any]:
+    """A Plotly config's `locale` and `locales` for `lang`: its modebar's words and month names."""
+    months = [t(f"date.month_{m}", lang) for m in range(1, 13)]
+    short = [t(f"date.month_short_{m}", lang) for m in range(1, 13)]
+    locale = {"dictionary": section("plotly", lang), "format": {"months": months, "shortMonths": short}}
+    return {"locale": lang, "locales": {lang: locale}}
