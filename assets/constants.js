@@ -4,10 +4,14 @@ window.dashboardConstants = Object.freeze({
     "URL": "url",
     "NOTICE": "notice",
     "MAP": "map",
+    "KEY_TOGGLE": "map-key-toggle",
     "MAP_KEY": "map-key",
     "DATA_URL": "data-url",
     "SLIDER": "date-slider",
     "DATE_LABEL": "date-label",
+    "DATE_NOTE": "date-note",
+    "ANNOUNCE": "announce",
+    "TABLE_VIEW": "table-view",
     "PREV": "step-prev",
     "NEXT": "step-next",
     "PLAY": "play",
@@ -45,7 +49,8 @@ window.dashboardConstants = Object.freeze({
     "MAP_DATA": "map-data",
     "EMBED_DATA": "embed-data",
     "EMBED_ALT": "alt",
-    "EMBED_HOLDER": "holder-badge"
+    "EMBED_HOLDER": "holder-badge",
+    "EMBED_VEIL": "map-veil"
   },
   "layers": {
     "markersSource": "dates-markers",

@@ -1,9 +1,11 @@
 /* The /embed page (embed.py) and the app's "Embed / share" panel.
  *
  * Dash serves every file in assets/ to the app too: the embed part runs only on a page whose body has
- * data-embed. There it draws the replay figure (every date a frame, Plotly's own slider and play button),
- * keeps the text alternative and the place's holder in step with the date, sets #map[data-map-date] once a date
- * is drawn, and posts the page's height to the parent page, in the manner of Datawrapper's responsive embeds:
+ * data-embed. There it draws the replay figure bare (every date a frame; no title, legend, notes or slider of
+ * its own), drives it from the page's ◀ / Play / ▶ buttons, range input and keys (← → space), keeps the date,
+ * the key, the text alternative, a live region and the place's holder in step with the date drawn, sets
+ * #map[data-map-date] once a date is drawn, veils the map on touch screens until tapped, and posts the page's
+ * height to the parent page, in the manner of Datawrapper's responsive embeds:
  * parent.postMessage({"syria-map-height": <px>}, "*").
  */
 (function () {
@@ -45,9 +47,14 @@
   if (!document.body || !document.body.hasAttribute("data-embed")) return;
 
   const data = JSON.parse(document.getElementById(ID.EMBED_DATA).textContent);
-  const gd = document.getElementById(ID.MAP);
-  const alt = document.getElementById(ID.EMBED_ALT);
-  const badge = document.getElementById(ID.EMBED_HOLDER);
+  const byId = (id) => document.getElementById(id);
+  const gd = byId(ID.MAP);
+  const alt = byId(ID.EMBED_ALT);
+  const badge = byId(ID.EMBED_HOLDER);
+  const range = byId(ID.SLIDER);
+  const play = byId(ID.PLAY);
+  const veil = byId(ID.EMBED_VEIL);
+  const last = data.dates.length - 1;
 
   function postHeight() {
     if (window.parent !== window) {
@@ -55,37 +62,110 @@
     }
   }
 
+  /* Everything around the map follows the date it has drawn. */
   function shown() {
     const day = gd.layout.meta.date;
+    const index = data.dates.indexOf(day);
     alt.textContent = data.alts[day];
+    byId(ID.DATE_LABEL).textContent = data.labels[index];
+    if (range) {
+      range.value = String(index);
+      range.setAttribute("aria-valuetext", data.labels[index]);
+    }
+    const texts = data.keys[day];
+    document.querySelectorAll(`#${ID.MAP_KEY} li`).forEach((li, i) => (li.lastChild.textContent = texts[i]));
     const holder = data.holders[day];
     if (badge && holder) {
       badge.textContent = holder.label;
       badge.style.background = holder.colour;
       badge.style.color = holder.ink;
     }
+    const live = byId(ID.ANNOUNCE);
+    if (live && drawnOnce) live.textContent = `${data.labels[index]}. ${texts.join("; ")}.`;
+    drawnOnce = true;
     gd.dataset.mapDate = day;
     postHeight();
+    if (playing) timer = setTimeout(() => (current() >= last ? stop() : goTo(current() + 1)), C.frameMs);
+  }
+  let drawnOnce = false;
+
+  const current = () => data.dates.indexOf(gd.layout.meta.date);
+
+  /* Draw date `index` (a frame of the figure); `shown` follows once it is drawn. */
+  function goTo(index) {
+    if (!Number.isInteger(index) || index < 0 || index > last) return;
+    Plotly.animate(gd, [data.dates[index]], {
+      mode: "immediate",
+      frame: { duration: 0, redraw: true },
+      transition: { duration: 0 },
+    });
   }
 
-  /* A narrow frame gets a smaller legend, so that it keeps to its column beside the map. */
-  const legendSize = () => (gd.clientWidth < 560 ? 9 : gd.clientWidth < 820 ? 11 : 13);
-  const fig = data.figure;
-  if (fig.layout.legend) fig.layout.legend.font = Object.assign({}, fig.layout.legend.font, { size: legendSize() });
-  window.addEventListener("resize", () => {
-    if (gd.layout && gd.layout.legend && gd.layout.legend.font.size !== legendSize()) {
-      Plotly.relayout(gd, { "legend.font.size": legendSize() });
+  let playing = false;
+  let timer = null;
+  function stop() {
+    playing = false;
+    clearTimeout(timer);
+    if (play) play.textContent = data.words.play;
+  }
+  function start() {
+    playing = true;
+    if (play) play.textContent = data.words.pause;
+    goTo(current() >= last ? 0 : current() + 1);
+  }
+  const toggle = () => (playing ? stop() : start());
+  const step = (delta) => {
+    stop();
+    goTo(Math.min(Math.max(current() + delta, 0), last));
+  };
+
+  function listen() {
+    if (range) {
+      range.addEventListener("input", () => {
+        stop();
+        goTo(Number(range.value));
+      });
+      byId(ID.PREV).addEventListener("click", () => step(-1));
+      byId(ID.NEXT).addEventListener("click", () => step(1));
+      play.addEventListener("click", toggle);
+      /* ← and → step and space plays anywhere but in a control that has its own use for them. */
+      document.addEventListener("keydown", (event) => {
+        if (event.altKey || event.ctrlKey || event.metaKey || event.target.closest("input, textarea, select")) return;
+        if (event.key === " " && event.target.closest("button, a, summary")) return;
+        const act = { ArrowLeft: () => step(-1), ArrowRight: () => step(1), " ": toggle }[event.key];
+        if (!act) return;
+        event.preventDefault();
+        act();
+      });
     }
+    /* On a touch screen the map takes no gesture until tapped, so that a finger on it scrolls the article. */
+    if (veil && window.matchMedia("(pointer: coarse)").matches) {
+      veil.hidden = false;
+      veil.addEventListener("click", () => (veil.hidden = true));
+      document.addEventListener("touchstart", (event) => {
+        if (!event.target.closest(".frame")) veil.hidden = false;
+      });
+    }
+  }
+
+  /* The bare map: its title, key, notes and controls are the page's own elements (embed.py). */
+  const fig = data.figure;
+  const layout = Object.assign({}, fig.layout, {
+    title: { text: "" },
+    showlegend: false,
+    annotations: [],
+    margin: { l: 0, r: 0, t: 0, b: 0 },
   });
+  const frames = fig.frames.map((frame) => Object.assign({}, frame, { layout: { meta: frame.layout.meta } }));
   const config = { responsive: true, displaylogo: false, scrollZoom: true, modeBarButtonsToRemove: ["select2d", "lasso2d"] };
-  Plotly.newPlot(gd, fig.data, fig.layout, config)
-    .then(() => Plotly.addFrames(gd, fig.frames))
+  Plotly.newPlot(gd, fig.data, layout, config)
+    .then(() => Plotly.addFrames(gd, frames))
     .then(() => {
+      for (const button of gd.querySelectorAll(".modebar-btn")) button.setAttribute("tabindex", "-1");
       gd.on("plotly_animated", shown);
+      listen();
       shown();
-      if (data.play) {
-        Plotly.animate(gd, null, { mode: "immediate", frame: { duration: C.frameMs, redraw: true }, transition: { duration: 0 } });
-      }
+      if (data.play) start();
     });
   new ResizeObserver(postHeight).observe(document.body);
 })();

@@ -77,6 +77,8 @@
   };
 
   function listen(map) {
+    // On a touch screen one finger scrolls the page and two move the map (MapLibre's cooperative gestures).
+    if (window.matchMedia("(pointer: coarse)").matches) map.cooperativeGestures.enable();
     map.on("mousemove", (event) => tip.move(map, event));
     map.on("mouseout", tip.hide);
     map.on("movestart", tip.hide);
@@ -196,11 +198,11 @@
   }).observe(document.documentElement, { subtree: true, attributes: true, attributeFilter: ["aria-valuenow"] });
 
   /* For assets/scrub.js, which takes every input that moves the date: draw date `index` now (the next frame
-   * shows it), without Dash. False until the map data is loaded. */
+   * shows it), without Dash. A promise that settles once MapLibre has drawn it (or a later date was asked for);
+   * false until the map data is loaded. */
   window.dashboardDraw = (index) => {
     if (!validIndex(index)) return false;
-    M.show(index);
-    return true;
+    return M.show(index);
   };
 
   /* Arrow keys step and space plays anywhere on the page, except where they already mean something. */

@@ -1,10 +1,10 @@
-/* Every way of moving the date draws it in the next frame, and hands the value to Dash after that frame.
+/* Every way of moving the date draws it in the next frame, and hands the value to Dash once the map has drawn it.
  *
  * Dash runs the callbacks a slider value triggers (the label, the address, the place panel, the analytics
  * section and charts) in the task that sets it, before the browser draws again: tens to hundreds of ms of
  * main thread on a slow machine. So each input here takes the event before the slider or Dash sees it,
  * draws the date with assets/map.js's `dashboardDraw` (MapLibre switches layers in this task, the next frame
- * shows the new date whole) and sets the slider's value by `set_props` once that frame has been handed on.
+ * shows the new date whole) and sets the slider's value by `set_props` once MapLibre is idle after that frame.
  *
  * Inputs: an arrow key on the slider's handle; a press, drag or touch anywhere on the slider (track, marks,
  * handle: the value under the pointer, as the slider computes it); the ◀/▶ buttons (and the keys that click
@@ -29,20 +29,25 @@
 
   const afterFrame = (task) => requestAnimationFrame(() => setTimeout(task, 0));
 
-  /* Draw date `index` in the next frame; Dash gets it after that frame (a later goTo hands over its own). */
+  /* Draw date `index` in the next frame; Dash gets it once the map has drawn it (a later goTo hands over its
+   * own). Dash's updates (the slider, the label, the charts' mark and the table: most of a second of main thread on
+   * a slow machine) would otherwise hold back the frame that shows the map. */
   function goTo(index) {
     if (!Number.isInteger(index) || index < 0 || index > last()) return;
     if (index === current()) return;
-    if (!window.dashboardDraw || !window.dashboardDraw(index)) {
+    const drawn = window.dashboardDraw && window.dashboardDraw(index);
+    if (!drawn) {
       window.dash_clientside.set_props(ID.SLIDER, { value: index });
       return;
     }
     pending = index;
-    afterFrame(() => {
-      if (pending !== index) return;
-      pending = null;
-      window.dash_clientside.set_props(ID.SLIDER, { value: index });
-    });
+    drawn.then(() =>
+      afterFrame(() => {
+        if (pending !== index) return;
+        pending = null;
+        window.dash_clientside.set_props(ID.SLIDER, { value: index });
+      }),
+    );
   }
 
   /* The slider's value under a pointer, as the slider itself computes it (the root's box, rounded to a date). */

@@ -209,8 +209,10 @@ class Path:
     on: tuple[str, ...]
     act: Act
     prepare: Act | None = None
-    finish: Act | None = None
+    finish: Act | None = None  # right after the input (releases a button, pauses play)
+    restore: Act | None = None  # once the window is read: undoes `prepare` (a scroll moves every probe's pixels)
     forward_only: bool = False
+    any_date: bool = False  # the input can pick any date: the nearest one whose ground differs from a's on screen
 
 
 def _key(page: Any, a: int, b: int) -> None:
@@ -261,13 +263,19 @@ def _pause(page: Any, a: int, b: int) -> None:
 
 
 def _show_chart(page: Any, a: int, b: int) -> None:
-    """Scroll the area chart's top 120 px into the view's bottom; most of the map stays on screen."""
+    """Scroll the area chart's top 120 px into the view's bottom (most of the map stays on screen) and rest the
+    pointer on date b, as a reader's would be before the click: Plotly clicks on the point its hover found."""
     page.evaluate("() => { const r = document.getElementById('area-chart').getBoundingClientRect();"
                   " window.scrollBy(0, r.top + 120 - window.innerHeight); }")  # fmt: skip
+    page.mouse.move(*_chart_point(page, b))
+
+
+def _chart_point(page: Any, b: int) -> tuple[float, float]:
+    return page.evaluate(CHART_POINT, page.evaluate("i => __benchDates[i]", b))
 
 
 def _chart(page: Any, a: int, b: int) -> None:
-    page.mouse.click(*page.evaluate(CHART_POINT, page.evaluate("i => __benchDates[i]", b)))
+    page.mouse.click(*_chart_point(page, b))
 
 
 def _top(page: Any, a: int, b: int) -> None:
@@ -286,7 +294,7 @@ PATHS = {
     "mark": Path("mark", POINTER, _mark),
     "buttons": Path("buttons", POINTER, _button),
     "play": Path("play", POINTER, _play, finish=_pause, forward_only=True),
-    "chart": Path("chart", POINTER, _chart, prepare=_show_chart, finish=_top),
+    "chart": Path("chart", POINTER, _chart, prepare=_show_chart, restore=_top, any_date=True),
     "touch": Path("touch", ("pointerdown", "touchstart"), _tap),
 }
 NAIVE_PATHS = ("key", "drag", "track", "mark", "touch")  # the naive page has the slider only
@@ -357,8 +365,12 @@ def measure(p: Page, path: Path, scenario: Any, decoder: Any, run: PathRun) -> N
         if not 0 <= a + p.direction <= last:
             p.direction = -p.direction
         b = a + p.direction
+    if path.any_date:  # late December has steps that change nothing in view
+        b = min((c for c in range(last + 1) if c != a and scenario.changes(a, c, 24)), key=lambda c: abs(c - a))
     if path.prepare:
         path.prepare(page, a, b)
+    if path.restore:
+        _settle(p)  # the recording has the prepared view (scrolled) as the frame before the input
     changes = scenario.changes(a, b, 24)
     samples = [
         *((x, y, f"changed→{f}") for x, y, f in changes),
@@ -377,12 +389,15 @@ def measure(p: Page, path: Path, scenario: Any, decoder: Any, run: PathRun) -> N
     if result is None:
         run.windows.append(Window(p.app, path.name, 0, end, [], [], box, False, float("nan"), requests))
         run.clocks.append(Clock(None, 0, None))
-        return
-    window = Window(
-        p.app, path.name, (p.origin + result["t0"]) / 1e3, end, [w for w, _ in located], [t for _, t in located],
-        box, False, (result["firstNew"] or result["idle"]) - result["t0"], requests,
-    )  # fmt: skip
-    _read(p, decoder, run, window)
+    else:
+        window = Window(
+            p.app, path.name, (p.origin + result["t0"]) / 1e3, end, [w for w, _ in located],
+            [t for _, t in located], box, False, (result["firstNew"] or result["idle"]) - result["t0"], requests,
+        )  # fmt: skip
+        _read(p, decoder, run, window)
+    if path.restore:
+        path.restore(page, a, b)
+        _settle(p)
 
 
 MAP_BOX = """() => { const r = __bench.map().getCanvas().getBoundingClientRect();

@@ -41,6 +41,17 @@ MIMETYPES = {
     "html": "text/html",  # send_file adds the charset
 }
 HEIGHT_MESSAGE = "syria-map-height"
+# The words /embed adds around the map (English only for now; to move into the text catalogue).
+WORDS = {
+    "date": "Date",
+    "previous": "Previous day",
+    "next": "Next day",
+    "previous_tip": "Previous day (←)",
+    "next_tip": "Next day (→)",
+    "play_tip": "Play / pause (space)",
+    "veil": "Tap to move and zoom the map",
+    "map": "Map",
+}
 EXPORT_PREFIX = "/export/"  # /export/<format>: the share panel's downloads
 
 
@@ -90,36 +101,92 @@ def page(
     script_urls: tuple[str, ...],
     plotly_url: str = PLOTLY_PATH,
 ) -> str:
-    """The /embed page around `figure` (`replay_figure` for `query`).
+    """The /embed page around `figure` (`replay_figure` for `query`, without its legend and controls).
+
+    An article's reader gets ordinary page elements around a bare map: the title (h1), the key (plain HTML:
+    nothing in it hides a layer), the date controls (buttons and a range input, by keyboard too), the attribution,
+    the text alternative and the place. assets/embed.js draws the map without its title and notes and keeps
+    every one of these in step with the date.
 
     Scripts are files (no inline script, for the CSP); the figure travels as JSON data. Only the text
     alternative is right-to-left in Arabic, not the page: Plotly measures text in a hidden element of the body and
     misplaces annotations in a right-to-left document (Arabic strings in the map carry their own embedding,
     `export.rtl`).
     """
-    title = f"{export.TEXT[query.lang]['title']} · {export.date_text(query.day, query.lang)}"
+    words, lang = WORDS, query.lang
+    heading = export.TEXT[lang]["title"]
+    day_text = export.date_text(query.day, lang)
+    title = f"{heading} · {day_text}"
+    legends = {d: map_spec.legend(atlas, d, lang) for d in atlas.dates}
+    spec = map_spec.map_spec(atlas, query.day, lang=lang)
     data = {
         "figure": figure,
         "play": query.play,
-        "alts": {d.isoformat(): export.describe(atlas, d, query.lang) for d in atlas.dates},
+        "dates": [d.isoformat() for d in atlas.dates],
+        "labels": [export.date_text(d, lang) for d in atlas.dates],
+        "alts": {d.isoformat(): export.describe(atlas, d, lang) for d in atlas.dates},
+        "keys": {d.isoformat(): [e["text"] for e in legend["entries"]] for d, legend in legends.items()},
         "holders": _holders(atlas, query.place),
         "message": HEIGHT_MESSAGE,
+        "words": {"play": text.TEXT[lang]["play"], "pause": text.TEXT[lang]["pause"]},
     }
     notice = " ".join(query.notices)
-    direction = "rtl" if query.lang == "ar" else "ltr"
+    direction = "rtl" if lang == "ar" else "ltr"
+    index = atlas.dates.index(query.day)
     e = html.escape
+    key = "".join(
+        f'<li><span class="swatch" style="background:{e(entry["swatch"])};border-color:{e(entry["colour"])}"></span>'
+        f"<span>{e(entry['text'])}</span></li>"
+        for entry in legends[query.day]["entries"]
+    )
+    key_html = (
+        f'<div id="{ids.MAP_KEY}" class="key"><p>{_bold(legends[query.day]["title"])}</p><ul>{key}</ul>'
+        f'<p class="claimed"><span class="swatch hatch"></span>{e(legends[query.day]["claimed"])}</p></div>'
+    )
+    button = '<button type="button" id="{}" class="step" aria-label="{}" title="{}">{}</button>'
+    controls_html = f"""<div class="controls" role="group" aria-label="{e(words["date"])}">
+<div class="buttons">
+{button.format(ids.PREV, e(words["previous"]), e(words["previous_tip"]), "◀")}
+<button type="button" id="{ids.PLAY}" class="play" title="{e(words["play_tip"])}">{e(data["words"]["play"])}</button>
+{button.format(ids.NEXT, e(words["next"]), e(words["next_tip"]), "▶")}
+</div>
+<input type="range" id="{ids.SLIDER}" min="0" max="{len(atlas.dates) - 1}" step="1" value="{index}"
+ aria-label="{e(words["date"])}" aria-valuetext="{e(day_text)}">
+</div>"""
+    attribution = " · ".join(e(part) for part in spec["attribution"])
     return f"""<!DOCTYPE html>
-<html lang="{query.lang}">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{e(title)}</title>
 <style>
 body {{ margin: 0; font: 14px/1.4 "Noto Sans", "DejaVu Sans", sans-serif; color: #1d1d1d; background: #fff; }}
+main {{ display: flex; flex-direction: column; }}
+h1 {{ margin: 0; padding: 8px 10px 4px; font-size: 18px; line-height: 1.25; }}
+h1 .date {{ font-weight: 400; white-space: nowrap; }}
 .notice {{ margin: 0; padding: 6px 10px; background: #fff4d6; border-bottom: 1px solid #e0c36b; }}
 figure {{ margin: 0; }}
-#map {{ width: 100%; aspect-ratio: 4 / 3; min-height: 300px; background: {map_spec.SEA}; }}
+.frame {{ position: relative; }}
+#map {{ width: 100%; aspect-ratio: 4 / 3; min-height: 260px; max-height: 85vh; background: {map_spec.SEA}; }}
+.veil {{ position: absolute; inset: 0; width: 100%; border: 0; background: rgba(0, 0, 0, 0.04); font: inherit;
+  color: #1d1d1d; cursor: pointer; }}
+.veil span {{ padding: 8px 12px; border-radius: 4px; background: rgba(255, 255, 255, 0.92); font-weight: 600; }}
+.veil[hidden] {{ display: none; }}
 figcaption {{ padding: 6px 10px; font-size: 13px; color: #333; }}
+.controls {{ display: flex; flex-wrap: wrap; align-items: center; gap: 6px 10px; padding: 6px 10px; }}
+.buttons {{ display: flex; gap: 6px; }}
+.controls button {{ min-width: 44px; min-height: 44px; font: inherit; border: 1px solid #888; border-radius: 4px;
+  background: #f7f7f7; cursor: pointer; }}
+.controls .play {{ min-width: 6em; font-weight: 600; }}
+.controls input {{ flex: 1 1 12rem; min-width: 0; height: 44px; margin: 0; accent-color: #23272b; }}
+.key {{ padding: 2px 10px; font-size: 13px; }}
+.key ul {{ display: flex; flex-wrap: wrap; gap: 2px 14px; margin: 0; padding: 0; list-style: none; }}
+.key p {{ margin: 2px 0; }}
+.swatch {{ display: inline-block; width: 18px; height: 10px; margin-inline-end: 5px; border: 1px solid #999;
+  vertical-align: -1px; }}
+.hatch {{ background: repeating-linear-gradient(-45deg, #333 0 1.5px, #d9d9d9 1.5px 4px); border-style: dashed; }}
+.attribution {{ margin: 0; padding: 2px 10px 6px; font-size: 11px; color: #555; }}
 .place {{ padding: 6px 10px 10px; border-top: 1px solid #ddd; }}
 .place h2 {{ margin: 4px 0; font-size: 17px; }}
 .badge {{ padding: 1px 6px; border-radius: 3px; }}
@@ -127,21 +194,41 @@ figcaption {{ padding: 6px 10px; font-size: 13px; color: #333; }}
 .place td, .place th {{ padding: 2px 6px; text-align: start; }}
 .place .dot {{ display: inline-block; width: 9px; height: 9px; border-radius: 50%; margin-inline-end: 3px; }}
 .place .quiet {{ color: #555; }}
+:focus-visible {{ outline: 3px solid #0b5cd5; outline-offset: 2px; }}
+@media (max-width: 599px) {{ #map {{ aspect-ratio: 1 / 1; }} }}
+@media (pointer: coarse) {{ #map .modebar-container {{ display: none; }} }}
+.visually-hidden {{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+  white-space: nowrap; }}
 </style>
 </head>
 <body data-embed>
+<main>
+<h1>{e(heading)} · <span class="date" id="{ids.DATE_LABEL}">{e(day_text)}</span></h1>
 {f'<p class="notice" role="status">{e(notice)}</p>' if notice else ""}
 <figure>
-<div id="{ids.MAP}" role="img" aria-label="{e(title)}" aria-describedby="{ids.EMBED_ALT}"></div>
+<div class="frame">
+<div id="{ids.MAP}" role="group" aria-label="{e(words["map"])}" aria-describedby="{ids.EMBED_ALT}"></div>
+<button type="button" id="{ids.EMBED_VEIL}" class="veil" hidden><span>{e(words["veil"])}</span></button>
+</div>
 <figcaption id="{ids.EMBED_ALT}" dir="{direction}">{e(data["alts"][query.day.isoformat()])}</figcaption>
 </figure>
+{controls_html if query.controls else ""}
+{key_html if query.legend else ""}
+<p class="attribution">{attribution}</p>
+<p id="{ids.ANNOUNCE}" class="visually-hidden" role="status" aria-live="polite"></p>
 {_place_html(atlas, query)}
+</main>
 <script type="application/json" id="{ids.EMBED_DATA}">{export.script_json(data)}</script>
 <script src="{e(plotly_url)}"></script>
 {"".join(f'<script src="{e(url)}"></script>' for url in script_urls)}
 </body>
 </html>
 """
+
+
+def _bold(plotly_text: str) -> str:
+    """Escaped HTML of a Plotly text whose only markup is <b>...</b> (the legend's title)."""
+    return html.escape(plotly_text).replace("&lt;b&gt;", "<b>").replace("&lt;/b&gt;", "</b>")
 
 
 def _holders(atlas: Atlas, place: str | None) -> dict[str, dict[str, str]]:
@@ -206,7 +293,8 @@ def register(app: Dash, atlas: Atlas, exports: renders.Exports) -> None:
 
     @functools.lru_cache(maxsize=32)  # a page is about 1.6 MB
     def embed_page(q: EmbedQuery) -> str:
-        figure = replay(q.lang).figure(start=q.day, place=q.place, view=q.view, legend=q.legend, controls=q.controls)
+        # The key and the date controls are the page's own (`page`): the figure has neither.
+        figure = replay(q.lang).figure(start=q.day, place=q.place, view=q.view, legend=False, controls=False)
         return page(atlas, q, figure, script_urls=script_urls)
 
     def embed() -> Response:

@@ -17,6 +17,22 @@ from dashboard.text import TEXT
 SPEEDS = (("0.5×", 1600), ("1×", 800), ("2×", 400), ("4×", 200))
 DEFAULT_SPEED = 800
 
+# The words this module adds (English only for now; to move into the text catalogue with the others).
+WORDS = {
+    "search": "Find a place — English or العربية",
+    "date_controls": "Date",
+    "previous": "Previous day",
+    "next": "Next day",
+    "previous_tip": "Previous day (←)",
+    "next_tip": "Next day (→)",
+    "play_tip": "Play / pause (space)",
+    "key": "Key",
+    "key_label": "Show or hide the map's key",
+    "close": "Close the place panel (Esc)",
+    "table": "Table view",
+    "table_intro": "What the map shows on the date selected, as text.",
+}
+
 
 def page(
     *,
@@ -34,6 +50,9 @@ def page(
     """The whole page: header with search, the map with the place panel, the date controls.
 
     `stage` goes beside the map, `toolbar` under the date controls, `below` under the full-height app.
+    Below 600 px (assets/style.css) the page scrolls: the map at full width, its key behind the Key button,
+    the date controls under it and the place panel as a bottom sheet. assets/ui-access.js fills the live region
+    and the table view, names what Dash's components leave unnamed and moves focus around the place panel.
     """
     app = html.Div(
         className="app",
@@ -45,12 +64,12 @@ def page(
             html.Header(
                 className="topbar",
                 children=[
-                    html.H1(title),
+                    html.H1(title, title=title),
                     dcc.Dropdown(
                         id=ids.SEARCH,
                         className="search",
                         options=search_options,
-                        placeholder="Find a place — English or العربية",
+                        placeholder=WORDS["search"],
                         clearable=True,
                         search_order="original",
                     ),
@@ -60,6 +79,13 @@ def page(
             html.Main(
                 className="stage",
                 children=[
+                    html.Button(
+                        WORDS["key"],
+                        id=ids.KEY_TOGGLE,
+                        className="key-toggle",
+                        title=WORDS["key_label"],
+                        **{"aria-expanded": "false", "aria-controls": ids.MAP_KEY},
+                    ),
                     dcc.Graph(
                         id=ids.MAP,
                         className="map",
@@ -75,6 +101,8 @@ def page(
                 ],
             ),
             controls(marks=marks, index=index, label=label),
+            table_view(),
+            html.Div(id=ids.ANNOUNCE, className="visually-hidden", role="status", **{"aria-live": "polite"}),
             *toolbar,
         ],
     )
@@ -84,14 +112,22 @@ def page(
 def controls(*, marks: dict[int, Any], index: int, label: str) -> html.Section:
     return html.Section(
         className="controls",
-        **{"aria-label": "Date"},
+        **{"aria-label": WORDS["date_controls"]},
         children=[
             html.Div(
                 className="buttons",
                 children=[
-                    html.Button("◀", id=ids.PREV, className="step", title="Previous day (←)"),
-                    html.Button(TEXT["en"]["play"], id=ids.PLAY, className="play", title="Play / pause (space)"),
-                    html.Button("▶", id=ids.NEXT, className="step", title="Next day (→)"),
+                    html.Button(
+                        "◀",
+                        id=ids.PREV,
+                        className="step",
+                        title=WORDS["previous_tip"],
+                        **{"aria-label": WORDS["previous"]},
+                    ),
+                    html.Button(TEXT["en"]["play"], id=ids.PLAY, className="play", title=WORDS["play_tip"]),
+                    html.Button(
+                        "▶", id=ids.NEXT, className="step", title=WORDS["next_tip"], **{"aria-label": WORDS["next"]}
+                    ),
                     dcc.RadioItems(
                         id=ids.SPEED,
                         className="speed",
@@ -99,7 +135,13 @@ def controls(*, marks: dict[int, Any], index: int, label: str) -> html.Section:
                         value=DEFAULT_SPEED,
                         inline=True,
                     ),
-                    html.Output(label, id=ids.DATE_LABEL, className="date-label", **{"aria-live": "polite"}),
+                    html.Div(
+                        className="date-line",
+                        children=[
+                            html.Output(label, id=ids.DATE_LABEL, className="date-label"),
+                            html.Span(id=ids.DATE_NOTE, className="date-note"),
+                        ],
+                    ),
                 ],
             ),
             dcc.Slider(
@@ -150,10 +192,25 @@ def panel() -> html.Aside:
         className="panel",
         hidden=True,
         children=[
-            html.Button("×", id=ids.PANEL_CLOSE, className="close", title="Close"),
+            html.Button(
+                "×", id=ids.PANEL_CLOSE, className="close", title=WORDS["close"], **{"aria-label": WORDS["close"]}
+            ),
             html.Div(id=ids.PANEL_HEAD),
             html.Div(className="holder", children=["Held by ", html.Span(id=ids.PANEL_HOLDER, className="badge")]),
             html.Div(id=ids.PANEL_BODY),
+        ],
+    )
+
+
+def table_view() -> html.Details:
+    """The map's information as text (date, each faction's share, the selected place's holder); ui-access.js
+    writes it from the key and the place panel whenever they change."""
+    return html.Details(
+        className="table-view",
+        children=[
+            html.Summary(WORDS["table"]),
+            html.P(WORDS["table_intro"], className="quiet"),
+            html.Div(id=ids.TABLE_VIEW),
         ],
     )
 

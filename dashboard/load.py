@@ -810,7 +810,11 @@ def read_published(data_dir: Path, report: Report, faction_ids: set[str]) -> tup
     return tuple(rows)
 
 
-def read_summaries(data_dir: Path, report: Report, place_ids: set[str]) -> dict[str, Summary]:
+def read_summaries(
+    data_dir: Path, report: Report, place_ids: set[str], sites: Mapping[str, Site] | None = None
+) -> dict[str, Summary]:
+    """summaries.yaml: each place's summary and its sources, which (given `sites`) follow the events' rules:
+    a domain listed in sources.csv, never a mirror or re-post."""
     file = "summaries.yaml"
     path = data_dir / file
     try:
@@ -836,6 +840,12 @@ def read_summaries(data_dir: Path, report: Report, place_ids: set[str]) -> dict[
             continue
         sources, sources_ar = (tuple(Source(s.title, s.url) for s in group) for group in (e.sources, e.sources_ar))
         summaries[place_id] = Summary(place_id, e.summary, sources, e.summary_ar, sources_ar)
+        for source in e.sources if sites is not None else ():
+            site = site_of(source.url, sites)
+            if site is None:
+                report.add(file, where, "unknown-source", f"the domain of {source.url} is not listed in sources.csv")
+            elif site.kind == "mirror":
+                report.add(file, where, "mirror-source", f"{site.domain} is a mirror or re-post: cite the original")
     return summaries
 
 
@@ -944,7 +954,7 @@ def validate(data_dir: Path) -> list[Problem]:
     report = Report()
     inputs = read_inputs(data_dir, report)
     if inputs is not None:
-        read_summaries(data_dir, report, {p.id for p in inputs.timeline.places})
+        read_summaries(data_dir, report, {p.id for p in inputs.timeline.places}, inputs.sites)
         read_published(data_dir, report, set(inputs.timeline.faction_ids))
     return report.problems
 
@@ -959,7 +969,7 @@ def load_atlas(data_dir: Path, *, strict: bool = True) -> Atlas:
     dates = date_range(inputs.dataset.baseline, inputs.dataset.end)
     zones = read_zones(data_dir, report, dates, set(timeline.faction_ids))
     claimed = read_zones(data_dir, report, dates, set(timeline.faction_ids), "claimed")
-    summaries = read_summaries(data_dir, report, {p.id for p in timeline.places})
+    summaries = read_summaries(data_dir, report, {p.id for p in timeline.places}, inputs.sites)
     if report.problems:
         if strict or not zones:
             raise DataError(report.problems)

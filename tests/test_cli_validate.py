@@ -52,7 +52,7 @@ def test_valid_data_exits_0(tmp_path: Path):
         ("events_unknown_place", "events.csv row 7 (place_id=khan_shaykhun, date=2024-11-30): [unknown-place] "),
         ("places_lat_lon_swapped", "places.csv row 7 (place_id=homs): [lat-lon-swapped] "),
         ("override_overlapping", "overrides/2024-11-29.geojson feature 1: [overlapping-overrides] "),
-        ("override_crs_epsg3857", "overrides/2024-11-29.geojson crs: [crs] "),
+        ("override_shapefile_without_prj", "overrides/2024-11-29.shp: [crs] "),
     ],
 )
 def test_bad_data_exits_1_naming_file_where_and_rule(tmp_path: Path, case: str, line_start: str):

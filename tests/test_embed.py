@@ -93,8 +93,20 @@ def test_embed_page_has_title_text_alternative_place_and_escaped_notices(client)
 
 
 def test_embed_without_controls_or_legend(client) -> None:
-    layout = embed_data(client.get("/embed?controls=0&legend=0&lang=ar").get_data(as_text=True))["figure"]["layout"]
+    body = client.get("/embed?controls=0&legend=0&lang=ar").get_data(as_text=True)
+    layout = embed_data(body)["figure"]["layout"]
     assert "sliders" not in layout and layout["showlegend"] is False and "كانون الأول" in layout["title"]["text"]
+    assert f'id="{ids.SLIDER}"' not in body and f'id="{ids.MAP_KEY}"' not in body
+
+
+def test_embed_controls_and_key_are_page_elements_around_a_bare_map(client) -> None:
+    body = client.get("/embed?date=2024-12-05").get_data(as_text=True)
+    layout = embed_data(body)["figure"]["layout"]
+    assert "sliders" not in layout and "updatemenus" not in layout and layout["showlegend"] is False
+    assert "<main>" in body and "<h1>Who controls what in Syria · " in body
+    assert f'<input type="range" id="{ids.SLIDER}" min="0" max="{len(ATLAS.dates) - 1}"' in body
+    assert 'aria-label="Previous day"' in body and 'aria-label="Next day"' in body
+    assert f'id="{ids.MAP_KEY}"' in body and "<b>Control</b>" in body and "Natural Earth" in body
 
 
 def test_framing_is_allowed_on_embed_only(client) -> None:

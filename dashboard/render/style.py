@@ -57,10 +57,26 @@ CHANGES = {
 NO_COLOUR = "#000000"
 
 
+DARK_INK, LIGHT_INK = "#111111", "#ffffff"
+
+
+def luminance(colour: str) -> float:
+    """WCAG 2.1 relative luminance of #rrggbb."""
+    channels = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2.1 contrast ratio of two #rrggbb colours (1 to 21)."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
 def ink(colour: str) -> str:
-    """Black or white, whichever reads better on `colour` (#rrggbb)."""
-    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return "#111111" if 0.299 * r + 0.587 * g + 0.114 * b > 150 else "#ffffff"
+    """Black or white text on `colour` (#rrggbb), whichever has the higher WCAG contrast ratio: the holder badge,
+    the map's labels and the browser's copies of both (render/browser.py) all take this one rule."""
+    return DARK_INK if contrast(colour, DARK_INK) >= contrast(colour, LIGHT_INK) else LIGHT_INK
 
 
 def translucent(colour: str, alpha: float) -> str:
