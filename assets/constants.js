@@ -24,6 +24,7 @@ window.dashboardConstants = Object.freeze({
     "PANEL_BODY": "place-panel-body",
     "PANEL_HOLDER": "place-panel-holder",
     "PANEL_CLOSE": "place-panel-close",
+    "LANG_SWITCH": "lang-switch",
     "ANALYTICS_URL": "analytics-url",
     "AREA_CHART": "area-chart",
     "POPULATION_CHART": "population-chart",

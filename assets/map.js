@@ -216,6 +216,16 @@
     document.getElementById(button).click();
   });
 
+  /* The language switch keeps what the address says (date, place, changes since) and changes only `lang`. */
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest(`#${ID.LANG_SWITCH} a[data-lang]`);
+    if (!link) return;
+    event.preventDefault();
+    const params = new URLSearchParams(window.location.search);
+    params.set("lang", link.dataset.lang);
+    window.location.assign(`${window.location.pathname}?${params}`);
+  });
+
   Object.assign(M, { writeKey, tip, listen });
   window.dash_clientside = Object.assign({}, window.dash_clientside, { dashboardMap });
 })();

@@ -54,6 +54,7 @@ def create_app(settings: Settings, atlas: Atlas | None = None) -> Dash:
             stage=[map_key(atlas, index, lang), *analytics[lang].stage],
             toolbar=[*analytics[lang].toolbar, share],
             below=analytics[lang].below,
+            lang=lang,
         )
     app.index_string = app.index_string.replace("{%favicon%}", language.HEAD)
     app.layout = layouts["en"]
@@ -91,7 +92,7 @@ def map_key(atlas: Atlas, index: int, lang: str = "en") -> Any:
     day = atlas.dates[index]
     spec = map_spec.map_spec(atlas, day, lang=lang)
     rows = figures.key_rows(atlas, day, lang)
-    return layout.map_key(as_of=spec["as_of"], rows=rows, claimed=spec["legend"]["claimed"])
+    return layout.map_key(as_of=spec["as_of"], rows=rows, claimed=spec["legend"]["claimed"], lang=lang)
 
 
 def search_options(atlas: Atlas, lang: str = "en") -> list[dict[str, str]]:

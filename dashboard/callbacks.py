@@ -13,7 +13,7 @@ from urllib.parse import parse_qs
 
 from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
-from dashboard import ids, query
+from dashboard import ids, layout, query
 from dashboard.i18n import t
 from dashboard.language import search_lang
 from dashboard.model import Atlas
@@ -87,7 +87,7 @@ class Callbacks:
         if content is None:
             return [], [], "", {}, True
         lang = search_lang(search)
-        head, body = ([panel.to_dash(node) for node in part(content, lang)] for part in (panel.head, panel.body))
+        head, body = layout.panel_head(content, lang), layout.panel_body(content, lang)
         return head, body, *panel.badge(content.holder, lang), False
 
 

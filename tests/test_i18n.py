@@ -14,7 +14,7 @@ LATIN = re.compile(r"[A-Za-z]")
 # Arabic entries that may hold Latin letters: formats and names that stay as written (YYYY-MM-DD, CSV, GeoJSON).
 LATIN_ALLOWED = {"notice.bad_date", "analytics.licence_after", "analytics.zones_day", "analytics.zones_series",
                  "analytics.places_day", "analytics.places_series", "analytics.events_day", "analytics.events_series",
-                 "analytics.areas_day", "analytics.areas_series", "analytics.coverage", "lang.dir",
+                 "analytics.areas_day", "analytics.areas_series", "analytics.coverage", "lang.dir", "page.close",
                  "plotly.Download plot as a PNG"}  # fmt: skip
 
 
