@@ -41,7 +41,7 @@ def test_a_key_missing_in_one_language_fails(tmp_path: Path) -> None:
     for lang in i18n.LANGS:
         shutil.copy(i18n.LOCALE_DIR / f"{lang}.yaml", tmp_path / f"{lang}.yaml")
     ar = tmp_path / "ar.yaml"
-    ar.write_text(ar.read_text(encoding="utf-8").replace("  close: إغلاق\n", ""), encoding="utf-8")
+    ar.write_text(ar.read_text(encoding="utf-8").replace("  close: إغلاق لوحة المكان (Esc)\n", ""), encoding="utf-8")
     en = tmp_path / "en.yaml"
     en.write_text(en.read_text(encoding="utf-8").replace('as_of: "As of {date}"', 'as_of: "As of {day}"'), "utf-8")
     assert problems(tmp_path) == ["map.as_of: fields differ", "page.close: missing in ar"]
