@@ -261,7 +261,7 @@
             url ? h("A", { href: url, title, target: "_blank", rel: "noopener" }, title.split(":")[0]) : title,
           ]),
         ]),
-        h("Div", { className: "change-holders" }, [...named(previous), " → ", ...named(holder)]),
+        h("Div", { className: "change-holders" }, [...named(previous), data.lang === "ar" ? " ← " : " → ", ...named(holder)]),
       ]);
     });
     return h("Ol", { className: "change-list" }, items);

@@ -73,7 +73,8 @@ def _source_cell(row: HistoryRow, lang: str) -> list[Any]:
 
 
 def _change(row: HistoryRow, lang: str) -> list[Any]:
-    return [_dot(row.before), label(row.before, lang), " → ", _dot(row.after), label(row.after, lang)]
+    arrow = " ← " if lang == "ar" else " → "  # from the earlier holder to the later, in the reading direction
+    return [_dot(row.before), label(row.before, lang), arrow, _dot(row.after), label(row.after, lang)]
 
 
 def body(content: PlacePanel, lang: str = "en") -> list[Node]:
