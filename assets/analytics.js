@@ -38,9 +38,11 @@
 
   const noUpdate = () => window.dash_clientside.no_update;
   const validIndex = (i) => Number.isInteger(i) && i >= 0 && i < data.dates.length;
-  const number = (v) => Math.round(v).toLocaleString("en-GB");
-  const shortDate = (iso) =>
-    new Date(`${iso}T00:00:00Z`).toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+  const number = (v) => Math.round(v).toLocaleString("en-GB"); // Western digits in every language (text.py)
+  const shortDate = (iso) => data.shortLabels[data.dates.indexOf(iso)];
+  /* The catalogue's entry `key` in the page's language (the payload's `words`), its {fields} filled in. */
+  const word = (key, fields = {}) => data.words[key].replace(/\{(\w+)\}/g, (_, name) => fields[name]);
+  const km2 = (v) => word("number.km2", { value: number(v) });
 
   /* A Dash html component, as a clientside callback returns it. */
   function h(type, props, children) {
@@ -215,8 +217,8 @@
     const regions = data.regions[index];
     const held = data.factions.filter((f) => regions.some((r) => r.shares.some((s) => s.faction === f.id)));
     const head = h("Tr", {}, [
-      h("Th", {}, "Governorate"),
-      h("Th", { className: "num" }, "km²"),
+      h("Th", {}, word("analytics.governorate")),
+      h("Th", { className: "num" }, word("analytics.km2_axis")),
       ...held.map((f) => h("Th", { className: "num" }, named(f.id))),
     ]);
     const rows = regions.map((region, i) =>
@@ -227,10 +229,13 @@
           const share = region.shares.find((s) => s.faction === f.id);
           if (!share) return h("Td", { className: "num quiet" }, "–");
           const bar = h("Span", { className: "bar", style: { width: `${share.percent}%`, backgroundColor: f.colour } });
-          const claimed = share.claimedKm2 >= 0.5 ? `, ${number(share.claimedKm2)} km² of it only claimed` : "";
-          return h("Td", { className: "num", title: `${f.label}: ${number(share.km2)} km²${claimed}` }, [
-            share.percent < 0.05 ? "<0.1%" : `${share.percent.toFixed(1)}%`,
-            h("Small", {}, `${number(share.km2)} km²`),
+          const claimed = share.claimedKm2 >= 0.5 ? word("analytics.claimed_of_it", { area: km2(share.claimedKm2) }) : "";
+          const title = word("analytics.cell_title", { faction: f.label, area: km2(share.km2), claimed });
+          return h("Td", { className: "num", title }, [
+            share.percent < 0.05
+              ? word("analytics.under_tenth")
+              : word("number.percent", { value: share.percent.toFixed(1) }),
+            h("Small", {}, km2(share.km2)),
             bar,
           ]);
         }),
@@ -242,20 +247,21 @@
   /* One item per place: name and date, confidence and source; then the change of hands. */
   function changeList(entry) {
     const items = entry.places.map(({ place, date, previous, holder, confidence, source }) => {
-      const { name, nameAr } = data.places[place];
+      const { name, other } = data.places[place];
+      const otherLang = data.lang === "ar" ? "en" : "ar";
       const { title, url } = data.sources[source];
       return h("Li", { "data-place": place }, [
         h("Div", { className: "change-head" }, [
-          h("Button", { className: "place-link", "data-place": place, title: "Show on the map" }, name),
-          h("Span", { className: "ar", lang: "ar", dir: "rtl" }, nameAr),
+          h("Button", { className: "place-link", "data-place": place, title: word("changes.show_on_map") }, name),
+          h("Span", { className: otherLang, lang: otherLang, dir: otherLang === "ar" ? "rtl" : "ltr" }, other),
           h("Span", { className: "change-meta" }, [
             `${shortDate(data.dates[date])} · `,
-            h("Span", { className: `confidence ${confidence}` }, confidence),
+            h("Span", { className: `confidence ${confidence}` }, word(`panel.confidence_${confidence}`)),
             " · ",
             url ? h("A", { href: url, title, target: "_blank", rel: "noopener" }, title.split(":")[0]) : title,
           ]),
         ]),
-        h("Div", { className: "change-holders" }, [...named(previous), " → ", ...named(holder)]),
+        h("Div", { className: "change-holders" }, [...named(previous), data.lang === "ar" ? " ← " : " → ", ...named(holder)]),
       ]);
     });
     return h("Ol", { className: "change-list" }, items);
@@ -263,13 +269,13 @@
 
   function changeSummary(entry) {
     const ground = entry.ground.features.map(({ properties: p }) =>
-      h("Li", {}, [...named(p.holder), ` gained ${number(p.area_km2)} km² from `, ...named(p.previous)])
+      h("Li", {}, [...named(p.holder), word("changes.gained", { area: km2(p.area_km2) }), ...named(p.previous)])
     );
     const listed = entry.places.length;
     const count =
       entry.count > listed
-        ? `${number(entry.count)} places changed hands; the ${listed} largest are listed.`
-        : `${number(entry.count)} place${entry.count === 1 ? "" : "s"} changed hands.`;
+        ? word("changes.count_listed", { count: number(entry.count), listed })
+        : word(entry.count === 1 ? "changes.count_one" : "changes.count_many", { count: number(entry.count) });
     return [h("Ul", { className: "gains" }, ground), h("P", {}, count)];
   }
 
@@ -286,9 +292,9 @@
       .build();
     set(ID().AREA_CHART, { figure: mark });
     set(ID().POPULATION_CHART, { figure: mark });
-    set(ID().GOVERNORATE_TITLE, { children: `By governorate, ${data.labels[index]}` });
+    set(ID().GOVERNORATE_TITLE, { children: word("analytics.by_governorate", { date: data.labels[index] }) });
     set(ID().GOVERNORATE_TABLE, { children: governorateTable(index) });
-    set(ID().DOWNLOAD_DAY_LABEL, { children: `On ${data.labels[index]}` });
+    set(ID().DOWNLOAD_DAY_LABEL, { children: word("analytics.on_date", { date: data.labels[index] }) });
     for (const [kind, template] of Object.entries(data.downloads)) {
       set(`${ID().DOWNLOAD_DAY}-${kind}`, { href: template.replace("{date}", iso) });
     }
@@ -367,11 +373,11 @@
       if (!pair) return [true, "", [], [], mode !== "date", options];
       const [a, b] = pair;
       if (!key) {
-        const title = `No changes: both dates are ${data.labels[a]}`;
-        return [false, title, [h("P", {}, "Pick another date to compare with.")], [], mode !== "date", options];
+        const title = word("changes.none_title", { date: data.labels[a] });
+        return [false, title, [h("P", {}, word("changes.none_hint"))], [], mode !== "date", options];
       }
       const entry = data.changes[key] || data.changes[data.same[key]];
-      const title = `Changes ${shortDate(data.dates[a])} → ${data.labels[b]}`;
+      const title = word("changes.title", { first: shortDate(data.dates[a]), last: data.labels[b] });
       return [false, title, changeSummary(entry), changeList(entry), mode !== "date", options];
     },
 
@@ -387,7 +393,7 @@
       if (other === compareShown) return [noUpdate(), noUpdate()];
       compareShown = other;
       if (other === null) return [true, ""];
-      return [false, [h("Small", {}, "compared with"), h("Br"), data.labels[other]]];
+      return [false, [h("Small", {}, word("changes.compared_with")), h("Br"), data.labels[other]]];
     },
   };
 

@@ -24,6 +24,7 @@ window.dashboardConstants = Object.freeze({
     "PANEL_BODY": "place-panel-body",
     "PANEL_HOLDER": "place-panel-holder",
     "PANEL_CLOSE": "place-panel-close",
+    "LANG_SWITCH": "lang-switch",
     "ANALYTICS_URL": "analytics-url",
     "AREA_CHART": "area-chart",
     "POPULATION_CHART": "population-chart",
@@ -80,10 +81,6 @@ window.dashboardConstants = Object.freeze({
     "heightMessage": "syria-map-height"
   },
   "defaultColour": "#000000",
-  "text": {
-    "play": "▶ Play",
-    "pause": "❚❚ Pause"
-  },
   "frameMs": 900,
   "focusZoom": 7
 });

@@ -88,10 +88,13 @@
    * `originalEvent` is stored in the figure's layout (no replot), any other is undone by the next plot. */
   const asUser = { originalEvent: { type: "dashboard" } };
 
-  /* The room left around the country when the view is fitted: the key is on the left. */
+  /* The room left around the country when the view is fitted, beside the key. */
   function padding() {
     const key = document.getElementById(ID.MAP_KEY);
-    return { top: 56, bottom: 16, right: 16, left: 24 + (key ? key.getBoundingClientRect().width : 0) };
+    const beside = 24 + (key ? key.getBoundingClientRect().width : 0); // the key's side: right in Arabic
+    return document.documentElement.dir === "rtl"
+      ? { top: 56, bottom: 16, left: 16, right: beside }
+      : { top: 56, bottom: 16, right: 16, left: beside };
   }
 
   /* Fit the country beside the key, whatever the window's size. */

@@ -147,6 +147,8 @@
       await M.load(url);
       if (!validIndex(index)) return;
       const params = new URLSearchParams({ date: M.data.dates[index] });
+      const lang = new URLSearchParams(window.location.search).get("lang"); // the page's language stays asked for
+      if (lang) params.set("lang", lang);
       if (place) params.set("place", place);
       if (mode === "day" || mode === "first") params.set("since", mode);
       else if (mode === "date" && M.data.dates.includes(since)) params.set("since", since);
@@ -167,17 +169,17 @@
      * goTo) and stops at the last one. */
     step(tick, max) {
       const { goTo, current } = window.dashboardScrub;
-      if (current() >= max) return [true, C.text.play];
+      if (current() >= max) return [true, M.data.words.play];
       goTo(current() + 1);
       return [noUpdate(), noUpdate()];
     },
 
     /* Play steps at once (from the first date again after the last), then on each tick. */
     togglePlay(clicks, stopped, max) {
-      if (!stopped) return [true, C.text.play];
+      if (!stopped) return [true, M.data.words.play];
       const { goTo, current } = window.dashboardScrub;
       goTo(current() >= max ? 0 : current() + 1);
-      return [false, C.text.pause];
+      return [false, M.data.words.pause];
     },
 
     speed(ms) {
@@ -212,6 +214,16 @@
     if (!button || (event.key === " " && target.closest("button"))) return;
     event.preventDefault();
     document.getElementById(button).click();
+  });
+
+  /* The language switch keeps what the address says (date, place, changes since) and changes only `lang`. */
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest(`#${ID.LANG_SWITCH} a[data-lang]`);
+    if (!link) return;
+    event.preventDefault();
+    const params = new URLSearchParams(window.location.search);
+    params.set("lang", link.dataset.lang);
+    window.location.assign(`${window.location.pathname}?${params}`);
   });
 
   Object.assign(M, { writeKey, tip, listen });

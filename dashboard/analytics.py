@@ -18,7 +18,8 @@ from typing import Any, TypedDict
 import shapely
 from shapely.geometry import mapping
 
-from dashboard import stats
+from dashboard import stats, text
+from dashboard.i18n import catalogue
 from dashboard.model import Atlas, GeoJSON, Place
 from dashboard.summary import source_label
 from dashboard.timeline import Change, changed_places, holders_by_date, latest_events_by_date
@@ -248,8 +249,8 @@ class RegionRow(TypedDict):
 
 
 class PlaceRow(TypedDict):
-    name: str
-    nameAr: str
+    name: str  # in the page's language
+    other: str  # in the other language
     lon: float
     lat: float
 
@@ -277,8 +278,11 @@ class PairEntry(TypedDict):
 class BrowserData(TypedDict):
     """What assets/analytics.js reads (the app adds `downloads` and `style`)."""
 
+    lang: str
+    words: dict[str, str]  # the catalogue's entries analytics.js writes (JS_SECTIONS), keyed "section.name"
     dates: list[str]
     labels: list[str]
+    shortLabels: list[str]
     factions: list[dict[str, str]]
     regions: list[list[RegionRow]]  # per date
     places: dict[str, PlaceRow]
@@ -287,7 +291,17 @@ class BrowserData(TypedDict):
     same: dict[str, str]  # "i-j" → the key holding its entry
 
 
-def browser_data(atlas: Atlas, analytics: Analytics, limit: int = LIST_LIMIT) -> BrowserData:
+# The catalogue's sections analytics.js writes words from (its `words`, keyed "section.name").
+JS_SECTIONS = ("analytics", "changes", "number", "panel")
+
+
+def region_name(name: str, lang: str) -> str:
+    """A governorate's name (as the base layer gives it in English) or the country's, in `lang`."""
+    key = "analytics.country" if name == COUNTRY else f"governorate.{name}"
+    return text.t(key, lang) if key in catalogue(lang) else name
+
+
+def browser_data(atlas: Atlas, analytics: Analytics, limit: int = LIST_LIMIT, lang: str = "en") -> BrowserData:
     """Everything analytics.js shows on any date or pair of dates, as JSON-ready values, sent once.
 
     `changes` is keyed "i-j" (indices into `dates`, i < j); each lists at most `limit` places, most important
@@ -316,15 +330,22 @@ def browser_data(atlas: Atlas, analytics: Analytics, limit: int = LIST_LIMIT) ->
         }
 
     return {
+        "lang": lang,
+        "words": {k: v for k, v in catalogue(lang).items() if k.split(".")[0] in JS_SECTIONS},
         "dates": [d.isoformat() for d in analytics.dates],
-        "labels": [long_date(d) for d in analytics.dates],
-        "factions": [{"id": f.id, "label": f.label, "colour": f.colour} for f in atlas.timeline.factions],
-        "regions": [[_region_row(r) for r in regions] for regions in analytics.regions.values()],
-        "places": {
-            i: {"name": places[i].name_en, "nameAr": places[i].name_ar, "lon": places[i].lon, "lat": places[i].lat}
-            for i in shown
-        },
-        "sources": [{"title": title, "url": url} for title, url in sources],
+        "labels": [text.date_text(d, lang) for d in analytics.dates],
+        "shortLabels": [text.short_text(d, lang) for d in analytics.dates],
+        "factions": [
+            {"id": f.id, "label": f.label_ar if lang == "ar" else f.label, "colour": f.colour}
+            for f in atlas.timeline.factions
+        ],
+        "regions": [[_region_row(r, lang) for r in regions] for regions in analytics.regions.values()],
+        "places": {i: _place_row(places[i], lang) for i in shown},
+        # a source's title as written; a change inferred from a neighbour (no source) says so in `lang`
+        "sources": [
+            {"title": title if url or lang == "en" else text.t("panel.inferred", lang), "url": url}
+            for title, url in sources
+        ],
         "changes": {
             f"{index[a]}-{index[b]}": {
                 "ground": ground_collection(pair),
@@ -343,9 +364,16 @@ def browser_data(atlas: Atlas, analytics: Analytics, limit: int = LIST_LIMIT) ->
     }
 
 
-def _region_row(region: Region) -> RegionRow:
+def _place_row(place: Place, lang: str) -> PlaceRow:
+    """The place's name in `lang` (`name`) and in the other language (`other`), and where it is."""
+    ar = place.name_ar or place.name_en
+    name, other = (ar, place.name_en) if lang == "ar" else (place.name_en, place.name_ar)
+    return {"name": name, "other": other, "lon": place.lon, "lat": place.lat}
+
+
+def _region_row(region: Region, lang: str = "en") -> RegionRow:
     shares: list[ShareRow] = [
         {"faction": s.faction, "km2": s.area_km2, "percent": round(s.percent, 2), "claimedKm2": round(s.claimed_km2, 1)}
         for s in region.shares
     ]
-    return {"name": region.name, "km2": region.area_km2, "shares": shares}
+    return {"name": region_name(region.name, lang), "km2": region.area_km2, "shares": shares}

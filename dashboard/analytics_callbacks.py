@@ -21,6 +21,7 @@ from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 from flask import Response, abort, request
 
 from dashboard import analytics, analytics_layout, charts, downloads, gis, ids, query, serving
+from dashboard.i18n import LANGS
 from dashboard.model import Atlas
 from dashboard.render import spec as map_spec
 
@@ -42,29 +43,39 @@ def download_url(kind: downloads.Kind, scope: str) -> str:
     return DOWNLOAD_PATH.format(scope=scope, kind=kind, ext=downloads.EXTENSIONS[kind])
 
 
-def attach(app: Dash, atlas: Atlas, index: int, *, basemap: str = "offline") -> Parts:
-    """Compute every figure once, serve the data and the downloads, register the callbacks; return the views."""
+def attach(app: Dash, atlas: Atlas, index: int, *, basemap: str = "offline") -> dict[str, Parts]:
+    """Compute every figure once, serve the data (per language) and the downloads, register the callbacks; return
+    the views in each language."""
     numbers = analytics.compute(atlas)
-    data_url = serving.serve_json_later(
-        app, "/_analytics", "analytics_data", _data_key(atlas), functools.partial(_browser_data, atlas, numbers)
-    )
     _serve_downloads(app, atlas, numbers)
     register_callbacks(app, atlas, basemap)
     day = atlas.dates[index]
-    section = analytics_layout.section(
-        data_url=data_url,
-        dates=atlas.dates,
-        area=charts.area_figure(atlas, numbers, day),
-        population=charts.population_figure(atlas, numbers, day),
-        coverage=numbers.coverage,
-        series={k: download_url(k, SERIES) for k in downloads.KINDS},
-    )
-    return Parts(toolbar=[analytics_layout.toolbar(atlas.dates)], stage=analytics_layout.stage(), below=[section])
+    parts = {}
+    for lang in LANGS:
+        data_url = serving.serve_json_later(
+            app,
+            "/_analytics" if lang == LANGS[0] else f"/_analytics-{lang}",
+            f"analytics_data_{lang}",
+            _data_key(atlas) + lang.encode(),
+            functools.partial(_browser_data, atlas, numbers, lang),
+        )
+        section = analytics_layout.section(
+            data_url=data_url,
+            dates=atlas.dates,
+            area=charts.area_figure(atlas, numbers, day, lang),
+            population=charts.population_figure(atlas, numbers, day, lang),
+            coverage=numbers.coverage,
+            series={k: download_url(k, SERIES) for k in downloads.KINDS},
+            lang=lang,
+        )
+        toolbar = [analytics_layout.toolbar(atlas.dates, lang)]
+        parts[lang] = Parts(toolbar=toolbar, stage=analytics_layout.stage(lang), below=[section])
+    return parts
 
 
-def _browser_data(atlas: Atlas, numbers: analytics.Analytics) -> dict[str, Any]:
+def _browser_data(atlas: Atlas, numbers: analytics.Analytics, lang: str = "en") -> dict[str, Any]:
     started = time.perf_counter()
-    payload = analytics.browser_data(atlas, numbers)
+    payload = analytics.browser_data(atlas, numbers, lang=lang)
     payload["downloads"] = {k: download_url(k, "{date}") for k in downloads.KINDS}
     payload["style"] = map_spec.CHANGES  # how the map draws ground that changed hands
     log.info("analytics: computed and packed in %.1f s", time.perf_counter() - started)

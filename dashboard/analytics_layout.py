@@ -14,38 +14,33 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.analytics import Coverage, long_date
+from dashboard.analytics import Coverage
 from dashboard.downloads import KINDS, LICENCE, LICENCE_URL, Kind
+from dashboard.i18n import catalogue, plotly_config
+from dashboard.text import date_text, short_text, t
 
-MODES = (("off", "Off"), ("day", "the day before"), ("first", "{first}"), ("date", "another date:"))
-LINKS: dict[Kind, tuple[str, str]] = {  # kind → (one date, whole series)
-    "zones": ("Zones (GeoJSON)", "Zones (GeoJSON)"),
-    "places": ("Places with holder (CSV)", "Places, holder per date (CSV)"),
-    "events": ("Events of the day (CSV)", "All events (CSV)"),
-    "areas": ("Area table (CSV)", "Area table (CSV)"),
-}
-PLURALS = {"city": "cities", "town": "towns", "village": "villages", "district": "districts"}
+MODES = (("off", "changes.off"), ("day", "changes.day"), ("first", None), ("date", "changes.another"))
 MAP_CONFIG = {"displaylogo": False, "scrollZoom": True}
 GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
 
 
-def toolbar(dates: tuple[date, ...]) -> html.Div:
-    first = f"{dates[0].day} {dates[0]:%b}"
+def toolbar(dates: tuple[date, ...], lang: str = "en") -> html.Div:
+    first = short_text(dates[0], lang)
     return html.Div(
         className="changes-bar",
         children=[
-            html.Span("Changes since", className="changes-bar-title"),
+            html.Span(t("changes.since", lang), className="changes-bar-title"),
             dcc.RadioItems(
                 id=ids.CHANGES_MODE,
                 className="changes-mode",
-                options=[{"label": label.format(first=first), "value": value} for value, label in MODES],
+                options=[{"label": t(key, lang) if key else first, "value": value} for value, key in MODES],
                 value="off",
                 inline=True,
             ),
             dcc.Dropdown(
                 id=ids.CHANGES_SINCE,
                 className="changes-since",
-                options=[{"label": f"{d.day} {d:%b}", "value": d.isoformat()} for d in dates],
+                options=[{"label": short_text(d, lang), "value": d.isoformat()} for d in dates],
                 value=dates[0].isoformat(),
                 clearable=False,
                 searchable=False,
@@ -54,7 +49,7 @@ def toolbar(dates: tuple[date, ...]) -> html.Div:
             dcc.Checklist(
                 id=ids.SIDE_BY_SIDE,
                 className="side-by-side",
-                options=[{"label": "side by side", "value": "on", "disabled": True}],
+                options=[{"label": t("changes.side_by_side", lang), "value": "on", "disabled": True}],
                 value=[],
                 inline=True,
             ),
@@ -62,7 +57,7 @@ def toolbar(dates: tuple[date, ...]) -> html.Div:
     )
 
 
-def stage() -> list[Any]:
+def stage(lang: str = "en") -> list[Any]:
     """Beside the map, on its right: the second date's map, then the list of changes."""
     compare = html.Div(
         id=ids.COMPARE,
@@ -71,7 +66,7 @@ def stage() -> list[Any]:
         children=[
             html.Div(id=ids.COMPARE_LABEL, className="compare-label"),
             dcc.Graph(
-                id=ids.COMPARE_MAP, className="map", figure={}, config={"displaylogo": False, "scrollZoom": True}
+                id=ids.COMPARE_MAP, className="map", figure={}, config={**MAP_CONFIG, **plotly_config(lang)}
             ),
         ],
     )
@@ -79,14 +74,11 @@ def stage() -> list[Any]:
         id=ids.CHANGES_PANEL,
         className="panel changes",
         hidden=True,
-        **{"aria-label": "Changes"},
+        **{"aria-label": t("changes.aria", lang)},
         children=[
             html.H2(id=ids.CHANGES_TITLE),
             html.Div(id=ids.CHANGES_SUMMARY, className="changes-summary"),
-            html.P(
-                "Ground that changed hands is hatched in the colour of its new holder. Click a place to find it.",
-                className="quiet",
-            ),
+            html.P(t("changes.panel_note", lang), className="quiet"),
             html.Div(id=ids.CHANGES_LIST),
         ],
     )
@@ -101,11 +93,13 @@ def section(
     population: go.Figure,
     coverage: Coverage,
     series: dict[Kind, str],
+    lang: str = "en",
 ) -> html.Section:
     """Under the map: territory and population over time, the governorates on the slider's date, downloads."""
+    config = {**GRAPH_CONFIG, **plotly_config(lang)}
     return html.Section(
         className="analytics",
-        **{"aria-label": "Territory analytics"},
+        **{"aria-label": t("analytics.aria", lang)},
         children=[
             dcc.Store(id=ids.ANALYTICS_URL, data=data_url),
             html.Div(
@@ -113,15 +107,15 @@ def section(
                 children=[
                     html.Figure(
                         [
-                            html.Figcaption("Territory: share of the country (left) and km² (right)"),
-                            dcc.Graph(id=ids.AREA_CHART, figure=area, config=GRAPH_CONFIG),
+                            html.Figcaption(t("analytics.territory", lang)),
+                            dcc.Graph(id=ids.AREA_CHART, figure=area, config=config),
                         ]
                     ),
                     html.Figure(
                         [
-                            html.Figcaption("Population under each faction"),
-                            dcc.Graph(id=ids.POPULATION_CHART, figure=population, config=GRAPH_CONFIG),
-                            html.P(coverage_note(coverage), className="note"),
+                            html.Figcaption(t("analytics.population", lang)),
+                            dcc.Graph(id=ids.POPULATION_CHART, figure=population, config=config),
+                            html.P(coverage_note(coverage, lang), className="note"),
                         ]
                     ),
                 ],
@@ -133,55 +127,70 @@ def section(
                         className="governorates",
                         children=[html.H2(id=ids.GOVERNORATE_TITLE), html.Div(id=ids.GOVERNORATE_TABLE)],
                     ),
-                    downloads(series, dates),
+                    downloads(series, dates, lang),
                 ],
             ),
         ],
     )
 
 
-def coverage_note(coverage: Coverage) -> str:
-    kinds = ", ".join(
-        f"{with_figure:,} of {total:,} {PLURALS.get(kind, kind + 's')}"
+def coverage_note(coverage: Coverage, lang: str = "en") -> str:
+    kinds = "، ".join if lang == "ar" else ", ".join
+    counted = kinds(
+        t("analytics.coverage_kind", lang, count=f"{with_figure:,}", total=f"{total:,}", kind=_plural(kind, lang))
         for kind, (with_figure, total) in sorted(coverage.by_kind.items(), key=lambda kv: kv[1][1])
     )
-    typical = ", ".join(
-        f"{kind} {figure:,}" for kind, figure in coverage.typical.items() if kind in ("town", "village")
+    typical = kinds(
+        t("analytics.coverage_typical", lang, kind=t(f"analytics.singular_{kind}", lang), figure=f"{figure:,}")
+        for kind, figure in coverage.typical.items()
+        if kind in ("town", "village")
     )
     share = coverage.unknown_estimate / coverage.known if coverage.known else 0.0
-    return (
-        f"Counted: places with a population figure (GeoNames) — {kinds}. "
-        f"{coverage.without_figure:,} of {coverage.places:,} places have none. "
-        f"At the median figure of their kind ({typical}) they would add about {_millions(coverage.unknown_estimate)} "
-        f"to the {_millions(coverage.known)} counted ({share:.0%} more): the lines follow the cities and large "
-        "towns, and jump when a city changes hands. Each point's bar adds that estimate for the faction."
+    return t(
+        "analytics.coverage",
+        lang,
+        kinds=counted,
+        without=f"{coverage.without_figure:,}",
+        places=f"{coverage.places:,}",
+        typical=typical,
+        estimate=_millions(coverage.unknown_estimate, lang),
+        known=_millions(coverage.known, lang),
+        share=t("number.percent", lang, value=f"{share * 100:.0f}"),
     )
 
 
-def _millions(people: int) -> str:
-    return f"{people / 1e6:.1f} million"
+def _plural(kind: str, lang: str) -> str:
+    key = f"analytics.plural_{kind}"
+    return t(key, lang) if key in catalogue(lang) else kind
 
 
-def downloads(series: dict[Kind, str], dates: tuple[date, ...]) -> html.Div:
+def _millions(people: int, lang: str) -> str:
+    return t("analytics.millions", lang, value=f"{people / 1e6:.1f}")
+
+
+def downloads(series: dict[Kind, str], dates: tuple[date, ...], lang: str = "en") -> html.Div:
     """Links for the slider's date (hrefs set in the browser) and for the whole series."""
     return html.Div(
         className="downloads",
         children=[
-            html.H2("Download the data"),
+            html.H2(t("analytics.downloads", lang)),
             html.P(
                 [
-                    "Every file names its sources and licence (",
+                    t("analytics.licence_before", lang),
                     html.A(LICENCE, href=LICENCE_URL, target="_blank", rel="noopener"),
-                    "): CSV files in their first lines, starting with #; GeoJSON in a “metadata” member.",
+                    t("analytics.licence_after", lang),
                 ],
                 className="quiet",
             ),
             html.H3(id=ids.DOWNLOAD_DAY_LABEL),
             html.Ul(
                 id=ids.DOWNLOAD_DAY,
-                children=[html.Li(html.A(LINKS[k][0], id=f"{ids.DOWNLOAD_DAY}-{k}", download="")) for k in KINDS],
+                children=[
+                    html.Li(html.A(t(f"analytics.{k}_day", lang), id=f"{ids.DOWNLOAD_DAY}-{k}", download=""))
+                    for k in KINDS
+                ],
             ),
-            html.H3(f"The whole series, {long_date(dates[0])} – {long_date(dates[-1])}"),
-            html.Ul([html.Li(html.A(LINKS[k][1], href=series[k], download="")) for k in KINDS]),
+            html.H3(t("analytics.series", lang, first=date_text(dates[0], lang), last=date_text(dates[-1], lang))),
+            html.Ul([html.Li(html.A(t(f"analytics.{k}_series", lang), href=series[k], download="")) for k in KINDS]),
         ],
     )

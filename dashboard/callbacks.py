@@ -14,7 +14,10 @@ from urllib.parse import parse_qs
 from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
 from dashboard import ids, layout, query
+from dashboard.i18n import t
+from dashboard.language import search_lang
 from dashboard.model import Atlas
+from dashboard.render import panel
 from dashboard.summary import place_panel
 
 
@@ -33,10 +36,12 @@ def parse_query(search: str | None, atlas: Atlas, default_index: int) -> Query:
     anything unusable falls back to the defaults."""
     params = parse_qs(search.lstrip("?") if isinstance(search, str) else "", keep_blank_values=True)
     first = {key: values[0] for key, values in params.items()}
-    day, date_notice = query.read_date(first.get("date"), atlas.dates, atlas.dates[default_index])
-    place, place_notice = query.read_place(first.get("place"), atlas)
+    lang = search_lang(search if isinstance(search, str) else None)
+    day, date_notice = query.read_date(first.get("date"), atlas.dates, atlas.dates[default_index], lang)
+    place, place_notice = query.read_place(first.get("place"), atlas, lang)
     since, since_notice = query.read_since(first["since"], atlas.dates) if "since" in first else (None, None)
-    notices = [n for n in (date_notice, place_notice, since_notice) if n]
+    lang_notice = query.read_lang(first["lang"], lang)[1] if "lang" in first else None
+    notices = [n for n in (date_notice, place_notice, since_notice, lang_notice) if n]
     return Query(atlas.dates.index(day), place, " ".join(notices), since)
 
 
@@ -57,30 +62,33 @@ class Callbacks:
     def place_ids(self) -> frozenset[str]:
         return frozenset(p.id for p in self.atlas.timeline.places)
 
-    def on_click(self, click_data: dict[str, Any] | None) -> tuple[Any, Any]:
+    def on_click(self, click_data: dict[str, Any] | None, search: str | None = None) -> tuple[Any, Any]:
         """The clicked place and no notice; a click on anything else, no update."""
         points = (click_data or {}).get("points")
         point = points[0] if isinstance(points, list) and points else {}
-        return self._place(point.get("customdata") if isinstance(point, dict) else None)
+        return self._place(point.get("customdata") if isinstance(point, dict) else None, search)
 
-    def on_search(self, place_id: str | None) -> tuple[Any, Any]:
-        return self._place(place_id)
+    def on_search(self, place_id: str | None, search: str | None = None) -> tuple[Any, Any]:
+        return self._place(place_id, search)
 
-    def _place(self, place_id: Any) -> tuple[Any, Any]:
+    def _place(self, place_id: Any, search: str | None) -> tuple[Any, Any]:
         """(place id, no notice) for a known place; no update for none, and a notice for an unknown one."""
         if isinstance(place_id, str) and place_id in self.place_ids:
             return place_id, no_update
-        return no_update, no_update if place_id is None else "That place is not on the map."
+        return no_update, no_update if place_id is None else t("notice.unknown_place_clicked", search_lang(search))
 
     def on_close(self, _: int | None) -> None:
         return None
 
-    def show_panel(self, place_id: str | None, index: int | None) -> tuple[Any, ...]:
-        """Panel head, body, badge text, badge style and `hidden`, for a place on the date at `index`."""
+    def show_panel(self, place_id: str | None, index: int | None, search: str | None = None) -> tuple[Any, ...]:
+        """Panel head, body, badge text, badge style and `hidden`, for a place on the date at `index`, in the
+        language of the page's address `search`."""
         content = place_panel(self.atlas, place_id, self.atlas.dates[_clamp(index, self.atlas)]) if place_id else None
         if content is None:
             return [], [], "", {}, True
-        return layout.panel_head(content), layout.panel_body(content), *layout.holder_badge(content.holder), False
+        lang = search_lang(search)
+        head, body = layout.panel_head(content, lang), layout.panel_body(content, lang)
+        return head, body, *panel.badge(content.holder, lang), False
 
 
 def _clamp(index: int | None, atlas: Atlas) -> int:
@@ -100,8 +108,9 @@ def register_callbacks(app: Dash, atlas: Atlas, default_index: int) -> Callbacks
     )(callbacks.from_url)
     place = Output(ids.PLACE, "data", allow_duplicate=True)
     notice = Output(ids.NOTICE, "children", allow_duplicate=True)
-    app.callback(place, notice, Input(ids.MAP, "clickData"), prevent_initial_call=True)(callbacks.on_click)
-    app.callback(place, notice, Input(ids.SEARCH, "value"), prevent_initial_call=True)(callbacks.on_search)
+    address = State(ids.URL, "search")
+    app.callback(place, notice, Input(ids.MAP, "clickData"), address, prevent_initial_call=True)(callbacks.on_click)
+    app.callback(place, notice, Input(ids.SEARCH, "value"), address, prevent_initial_call=True)(callbacks.on_search)
     app.callback(place, Input(ids.PANEL_CLOSE, "n_clicks"), prevent_initial_call=True)(callbacks.on_close)
     app.callback(
         Output(ids.PANEL_HEAD, "children"),
@@ -111,6 +120,7 @@ def register_callbacks(app: Dash, atlas: Atlas, default_index: int) -> Callbacks
         Output(ids.PANEL, "hidden"),
         Input(ids.PLACE, "data"),
         State(ids.SLIDER, "value"),
+        address,
     )(callbacks.show_panel)
     register_clientside(app)
     return callbacks

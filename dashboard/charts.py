@@ -24,7 +24,7 @@ MARK = {"color": "#1d1d1d", "width": 2, "dash": "dot"}
 EMPTY: dict[str, Any] = {"type": "FeatureCollection", "features": []}
 
 
-def mark(day: date) -> dict[str, Any]:
+def mark(day: date, lang: str = "en") -> dict[str, Any]:
     """The vertical line that marks the slider's date on a chart."""
     return {
         "type": "line",
@@ -35,11 +35,20 @@ def mark(day: date) -> dict[str, Any]:
         "y0": 0,
         "y1": 1,
         "line": MARK,
-        "label": {"text": text.short_date(day), "textposition": "end", "textangle": 0, "font": {"size": 11}},
+        "label": {"text": text.short_text(day, lang), "textposition": "end", "textangle": 0, "font": {"size": 11}},
     }
 
 
-def _layout(day: date, yaxis: dict[str, Any], **extra: Any) -> go.Layout:
+def _dates_axis(dates: tuple[date, ...], lang: str) -> dict[str, Any]:
+    """Every other date, with its month where a month starts, in `lang` (Plotly's own labels are English)."""
+    shown = dates[::2]
+    ticks = [
+        text.short_text(d, lang) if i == 0 or d.month != shown[i - 1].month else str(d.day) for i, d in enumerate(shown)
+    ]
+    return {"type": "date", "tickvals": [d.isoformat() for d in shown], "ticktext": ticks, "showgrid": False}
+
+
+def _layout(day: date, yaxis: dict[str, Any], dates: tuple[date, ...], lang: str, **extra: Any) -> go.Layout:
     return go.Layout(
         height=HEIGHT,
         margin={"l": 58, "r": 70, "t": 24, "b": 10},
@@ -48,9 +57,9 @@ def _layout(day: date, yaxis: dict[str, Any], **extra: Any) -> go.Layout:
         plot_bgcolor="#f4f3ef",
         hovermode="x unified",
         legend={"orientation": "h", "x": 0, "y": -0.1, "yanchor": "top", "traceorder": "normal", "font": {"size": 11}},
-        xaxis={"type": "date", "tickformat": "%-d %b", "dtick": 2 * 86_400_000, "showgrid": False},
+        xaxis=_dates_axis(dates, lang),
         yaxis={"rangemode": "tozero", "gridcolor": "#dddddd", **yaxis},
-        shapes=[mark(day)],
+        shapes=[mark(day, lang)],
         uirevision="chart",
         **extra,
     )
@@ -62,7 +71,7 @@ def _held(atlas: Atlas, analytics: Analytics) -> list[Faction]:
     return [f for f in atlas.timeline.factions if f.id in present]
 
 
-def area_figure(atlas: Atlas, analytics: Analytics, day: date) -> go.Figure:
+def area_figure(atlas: Atlas, analytics: Analytics, day: date, lang: str = "en") -> go.Figure:
     """Each faction's share of the country per date, stacked to 100 %, with the same scale in km² on the right."""
     x = [d.isoformat() for d in analytics.dates]
     total = sum(s.area_km2 for s in analytics.shares[analytics.dates[0]])
@@ -74,15 +83,21 @@ def area_figure(atlas: Atlas, analytics: Analytics, day: date) -> go.Figure:
                 x=x,
                 y=[s.percent if s else 0.0 for s in held],
                 customdata=[
-                    [i, s.area_km2 if s else 0.0, text.claimed_part(s.claimed_percent / 100 if s else 0.0)]
+                    [i, s.area_km2 if s else 0.0, text.claimed_part(s.claimed_percent / 100 if s else 0.0, lang)]
                     for i, s in enumerate(held)
                 ],
-                name=faction.label,
+                name=map_spec.faction_label(faction, lang),
                 stackgroup="area",
                 mode="lines",
                 line={"width": 0.6, "color": faction.colour},
                 fillcolor=faction.colour,
-                hovertemplate="%{y:.1f}% · %{customdata[1]:,.0f} km²%{customdata[2]}",
+                hovertemplate=text.t(
+                    "analytics.area_hover",
+                    lang,
+                    share=text.t("number.percent", lang, value="%{y:.1f}"),
+                    area=text.t("number.km2", lang, value="%{customdata[1]:,.0f}"),
+                    claimed="%{customdata[2]}",
+                ),
             )
         )
     # Plotly draws an axis only for traces on it: an invisible point puts the km² scale on the right.
@@ -91,9 +106,11 @@ def area_figure(atlas: Atlas, analytics: Analytics, day: date) -> go.Figure:
         traces,
         _layout(
             day,
-            {"title": {"text": "% of the country"}, "range": [0, 100], "ticksuffix": "%"},
+            {"title": {"text": text.t("analytics.share_axis", lang)}, "range": [0, 100], "ticksuffix": "%"},
+            analytics.dates,
+            lang,
             yaxis2={
-                "title": {"text": "km²"},
+                "title": {"text": text.t("analytics.km2_axis", lang)},
                 "overlaying": "y",
                 "side": "right",
                 "range": [0, total],
@@ -104,7 +121,7 @@ def area_figure(atlas: Atlas, analytics: Analytics, day: date) -> go.Figure:
     )
 
 
-def population_figure(atlas: Atlas, analytics: Analytics, day: date) -> go.Figure:
+def population_figure(atlas: Atlas, analytics: Analytics, day: date, lang: str = "en") -> go.Figure:
     """Known population under each faction per date; the error bar adds its places without a figure, each
     counted at the median figure of places of its kind."""
     x = [d.isoformat() for d in analytics.dates]
@@ -128,16 +145,23 @@ def population_figure(atlas: Atlas, analytics: Analytics, day: date) -> go.Figur
                     "thickness": 1,
                     "width": 3,
                 },
-                name=faction.label,
+                name=map_spec.faction_label(faction, lang),
                 mode="lines+markers",
                 line={"width": 2.5, "color": faction.colour},
                 marker={"size": 6, "color": faction.colour, "line": {"width": 1, "color": "#333333"}},
-                hovertemplate=(
-                    "%{y:,.0f} in %{customdata[1]} places; %{customdata[2]} without a figure (≈ +%{customdata[3]:,.0f})"
+                hovertemplate=text.t(
+                    "analytics.population_hover",
+                    lang,
+                    known="%{y:,.0f}",
+                    places="%{customdata[1]}",
+                    without="%{customdata[2]}",
+                    estimate="%{customdata[3]:,.0f}",
                 ),
             )
         )
-    return go.Figure(traces, _layout(day, {"title": {"text": "people (known figures)"}, "tickformat": "~s"}))
+    # "~s" writes 5M: a Latin letter in Arabic, where the number is written out instead.
+    people = {"title": {"text": text.t("analytics.people_axis", lang)}, "tickformat": ",d" if lang == "ar" else "~s"}
+    return go.Figure(traces, _layout(day, people, analytics.dates, lang))
 
 
 def compare_figure(atlas: Atlas, *, basemap: str = "offline") -> go.Figure:

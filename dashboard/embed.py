@@ -155,7 +155,7 @@ def page(
 </div>"""
     attribution = " · ".join(e(part) for part in spec["attribution"])
     return f"""<!DOCTYPE html>
-<html lang="{lang}">
+<html lang="{lang}" dir="{direction}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -249,9 +249,11 @@ def _place_html(atlas: Atlas, query: EmbedQuery) -> str:
     content = place_panel(atlas, query.place, query.day) if query.place else None
     if content is None:
         return ""
-    label, style = panel.badge(content.holder)
-    held = panel.el("p", ["Held by ", panel.el("span", label, id=ids.EMBED_HOLDER, className="badge", style=style)])
-    nodes = [*panel.head(content), held, *panel.body(content)]
+    lang = query.lang
+    label, style = panel.badge(content.holder, lang)
+    badge = panel.el("span", label, id=ids.EMBED_HOLDER, className="badge", style=style)
+    held = panel.el("p", [text.t("page.held_by", lang), badge])
+    nodes = [*panel.head(content, lang), held, *panel.body(content, lang)]
     section = panel.el("section", nodes, className="place", **{"aria-label": content.place.name_en})
     return panel.to_html(section)
 

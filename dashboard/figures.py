@@ -44,14 +44,14 @@ def map_figure(atlas: Atlas, day: date, *, basemap: str = "offline", height: int
     return fig
 
 
-def live_figure(atlas: Atlas, *, basemap: str = "offline") -> go.Figure:
+def live_figure(atlas: Atlas, *, basemap: str = "offline", lang: str = "en") -> go.Figure:
     """The app's map before `assets/map.js` draws a date on it: `map_figure` without what changes by date.
 
     The view and the attribution as `map_figure` draws them; the place labels; the markers themselves
     transparent, as hover and click targets (map.js draws their halos and their colour for the date shown
     under them, and the key, with the legend's entries, beside the map).
     """
-    spec = map_spec.map_spec(atlas, atlas.dates[-1])
+    spec = map_spec.map_spec(atlas, atlas.dates[-1], lang=lang)
     _, markers = traces.place_traces(spec)
     markers.update(hoverinfo="none", marker={**markers["marker"], "opacity": 0})
     del markers["hovertext"], markers["hovertemplate"]
@@ -106,7 +106,7 @@ def _figure(
     )
 
 
-def key_rows(atlas: Atlas, day: date) -> list[tuple[Faction, str, str]]:
+def key_rows(atlas: Atlas, day: date, lang: str = "en") -> list[tuple[Faction, str, str]]:
     """The key's rows on `day`, in legend order, from the spec's legend: faction, swatch colour, text."""
     factions = {f.id: f for f in atlas.timeline.factions}
-    return [(factions[e["faction"]], e["swatch"], e["text"]) for e in map_spec.legend(atlas, day)["entries"]]
+    return [(factions[e["faction"]], e["swatch"], e["text"]) for e in map_spec.legend(atlas, day, lang)["entries"]]

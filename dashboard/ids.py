@@ -23,6 +23,7 @@ PANEL_HEAD = "place-panel-head"
 PANEL_BODY = "place-panel-body"
 PANEL_HOLDER = "place-panel-holder"
 PANEL_CLOSE = "place-panel-close"
+LANG_SWITCH = "lang-switch"  # EN | عربي (map.js keeps the address's date, place and view when it is followed)
 
 # Territory analytics (analytics_layout.py, analytics_callbacks.py, assets/analytics.js)
 ANALYTICS_URL = "analytics-url"  # store: the content-hashed URL of every date's and date pair's analytics

@@ -9,29 +9,14 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.i18n import LANGS, plotly_config, t
 from dashboard.model import Faction
 from dashboard.render import panel as panel_renderer
 from dashboard.summary import PlacePanel
-from dashboard.text import TEXT
 
 SPEEDS = (("0.5×", 1600), ("1×", 800), ("2×", 400), ("4×", 200))
 DEFAULT_SPEED = 800
 
-# The words this module adds (English only for now; to move into the text catalogue with the others).
-WORDS = {
-    "search": "Find a place — English or العربية",
-    "date_controls": "Date",
-    "previous": "Previous day",
-    "next": "Next day",
-    "previous_tip": "Previous day (←)",
-    "next_tip": "Next day (→)",
-    "play_tip": "Play / pause (space)",
-    "key": "Key",
-    "key_label": "Show or hide the map's key",
-    "close": "Close the place panel (Esc)",
-    "table": "Table view",
-    "table_intro": "What the map shows on the date selected, as text.",
-}
 
 
 def page(
@@ -46,6 +31,7 @@ def page(
     stage: Sequence[Any] = (),
     toolbar: Sequence[Any] = (),
     below: Sequence[Any] = (),
+    lang: str = "en",
 ) -> html.Div:
     """The whole page: header with search, the map with the place panel, the date controls.
 
@@ -65,11 +51,12 @@ def page(
                 className="topbar",
                 children=[
                     html.H1(title, title=title),
+                    switch(lang),
                     dcc.Dropdown(
                         id=ids.SEARCH,
                         className="search",
                         options=search_options,
-                        placeholder=WORDS["search"],
+                        placeholder=t("page.search", lang),
                         clearable=True,
                         search_order="original",
                     ),
@@ -80,10 +67,10 @@ def page(
                 className="stage",
                 children=[
                     html.Button(
-                        WORDS["key"],
+                        t("page.key", lang),
                         id=ids.KEY_TOGGLE,
                         className="key-toggle",
-                        title=WORDS["key_label"],
+                        title=t("page.key_label", lang),
                         **{"aria-expanded": "false", "aria-controls": ids.MAP_KEY},
                     ),
                     dcc.Graph(
@@ -94,14 +81,15 @@ def page(
                             "displaylogo": False,
                             "scrollZoom": True,
                             "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+                            **plotly_config(lang),
                         },
                     ),
                     *stage,
-                    panel(),
+                    panel(lang),
                 ],
             ),
-            controls(marks=marks, index=index, label=label),
-            table_view(),
+            controls(marks=marks, index=index, label=label, lang=lang),
+            table_view(lang),
             html.Div(id=ids.ANNOUNCE, className="visually-hidden", role="status", **{"aria-live": "polite"}),
             *toolbar,
         ],
@@ -109,10 +97,22 @@ def page(
     return html.Div([app, *below])
 
 
-def controls(*, marks: dict[int, Any], index: int, label: str) -> html.Section:
+def switch(lang: str) -> html.Nav:
+    """EN | عربي: each language's name, the other one a link; assets/map.js keeps the date, place and view when
+    it is followed."""
+    items = [
+        html.Span(t("lang.switch", other), lang=other, className="current")
+        if other == lang
+        else html.A(t("lang.switch", other), href=f"?lang={other}", lang=other, hrefLang=other, **{"data-lang": other})
+        for other in LANGS
+    ]
+    return html.Nav([items[0], " | ", items[1]], id=ids.LANG_SWITCH, className="lang-switch")
+
+
+def controls(*, marks: dict[int, Any], index: int, label: str, lang: str = "en") -> html.Section:
     return html.Section(
         className="controls",
-        **{"aria-label": WORDS["date_controls"]},
+        **{"aria-label": t("page.date", lang)},
         children=[
             html.Div(
                 className="buttons",
@@ -121,12 +121,13 @@ def controls(*, marks: dict[int, Any], index: int, label: str) -> html.Section:
                         "◀",
                         id=ids.PREV,
                         className="step",
-                        title=WORDS["previous_tip"],
-                        **{"aria-label": WORDS["previous"]},
+                        title=t("page.previous", lang),
+                        **{"aria-label": t("page.previous_label", lang)},
                     ),
-                    html.Button(TEXT["en"]["play"], id=ids.PLAY, className="play", title=WORDS["play_tip"]),
+                    html.Button(t("map.play", lang), id=ids.PLAY, className="play", title=t("page.play_title", lang)),
                     html.Button(
-                        "▶", id=ids.NEXT, className="step", title=WORDS["next_tip"], **{"aria-label": WORDS["next"]}
+                        "▶", id=ids.NEXT, className="step", title=t("page.next", lang),
+                        **{"aria-label": t("page.next_label", lang)},
                     ),
                     dcc.RadioItems(
                         id=ids.SPEED,
@@ -159,7 +160,7 @@ def controls(*, marks: dict[int, Any], index: int, label: str) -> html.Section:
     )
 
 
-def map_key(*, as_of: str, rows: Sequence[tuple[Faction, str, str]], claimed: str) -> html.Div:
+def map_key(*, as_of: str, rows: Sequence[tuple[Faction, str, str]], claimed: str, lang: str = "en") -> html.Div:
     """The map's key, over its top-left corner: the date, each faction's colour and share, and claimed ground.
 
     `rows`: (faction, swatch colour, text) in legend order. assets/map.js rewrites the date and the texts
@@ -168,7 +169,7 @@ def map_key(*, as_of: str, rows: Sequence[tuple[Faction, str, str]], claimed: st
     entries = [
         html.Li(
             [html.Span(className="swatch", style={"backgroundColor": fill, "borderColor": f.colour}), text],
-            title=f.description or None,
+            title=(f.description if lang == "en" else None) or None,
             **{"data-faction": f.id},
         )
         for f, fill, text in rows
@@ -178,51 +179,50 @@ def map_key(*, as_of: str, rows: Sequence[tuple[Faction, str, str]], claimed: st
         className="map-key",
         children=[
             html.Div(as_of, className="as-of"),
-            html.Div([html.B("Control"), " (share of area)"], className="title"),
+            html.Div([html.B(t("map.legend_title", lang)), t("map.legend_note", lang)], className="title"),
             html.Ul(entries),
             html.Div([html.Span(className="swatch claimed"), claimed], className="claimed-entry"),
         ],
     )
 
 
-def panel() -> html.Aside:
-    """The place panel's frame; its content arrives with `panel_head`, `holder_badge` and `panel_body`."""
+def panel(lang: str = "en") -> html.Aside:
+    """The place panel's frame; its content arrives with `panel_head`, the badge and `panel_body`."""
     return html.Aside(
         id=ids.PANEL,
         className="panel",
         hidden=True,
         children=[
             html.Button(
-                "×", id=ids.PANEL_CLOSE, className="close", title=WORDS["close"], **{"aria-label": WORDS["close"]}
+                "×", id=ids.PANEL_CLOSE, className="close", title=t("page.close", lang),
+                **{"aria-label": t("page.close", lang)},
             ),
             html.Div(id=ids.PANEL_HEAD),
-            html.Div(className="holder", children=["Held by ", html.Span(id=ids.PANEL_HOLDER, className="badge")]),
+            html.Div(
+                className="holder",
+                children=[t("page.held_by", lang), html.Span(id=ids.PANEL_HOLDER, className="badge")],
+            ),
             html.Div(id=ids.PANEL_BODY),
         ],
     )
 
 
-def table_view() -> html.Details:
+def table_view(lang: str = "en") -> html.Details:
     """The map's information as text (date, each faction's share, the selected place's holder); ui-access.js
     writes it from the key and the place panel whenever they change."""
     return html.Details(
         className="table-view",
         children=[
-            html.Summary(WORDS["table"]),
-            html.P(WORDS["table_intro"], className="quiet"),
+            html.Summary(t("page.table", lang)),
+            html.P(t("page.table_intro", lang), className="quiet"),
             html.Div(id=ids.TABLE_VIEW),
         ],
     )
 
 
-def holder_badge(faction: Faction) -> tuple[str, dict[str, str]]:
-    """The badge's text and style (the browser sets the same two on every date change)."""
-    return panel_renderer.badge(faction)
+def panel_head(content: PlacePanel, lang: str = "en") -> list[Any]:
+    return [panel_renderer.to_dash(node) for node in panel_renderer.head(content, lang)]
 
 
-def panel_head(content: PlacePanel) -> list[Any]:
-    return [panel_renderer.to_dash(node) for node in panel_renderer.head(content)]
-
-
-def panel_body(content: PlacePanel) -> list[Any]:
-    return [panel_renderer.to_dash(node) for node in panel_renderer.body(content)]
+def panel_body(content: PlacePanel, lang: str = "en") -> list[Any]:
+    return [panel_renderer.to_dash(node) for node in panel_renderer.body(content, lang)]

@@ -276,6 +276,15 @@ class SourceEntry(_Row):
 class SummaryEntry(_Row):
     summary: str = Field(min_length=1)
     sources: list[SourceEntry] = Field(min_length=1)
+    summary_ar: str = ""
+    sources_ar: list[SourceEntry] = Field(default_factory=list)
+
+    @field_validator("summary_ar")
+    @classmethod
+    def _arabic(cls, value: str) -> str:
+        if value and not re.search("[\u0600-\u06ff]", value):
+            raise ValueError("must be written in Arabic")
+        return value
 
 
 class DatasetInfo(_Row):
@@ -284,6 +293,7 @@ class DatasetInfo(_Row):
     end: date
     as_of: date
     attribution: str = Field(min_length=1)
+    attribution_ar: str = ""
 
     @model_validator(mode="after")
     def _end_after_baseline(self) -> DatasetInfo:
@@ -828,7 +838,8 @@ def read_summaries(
         except ValidationError as error:
             report.add(file, where, "schema", _explain(error))
             continue
-        summaries[place_id] = Summary(place_id, e.summary, tuple(Source(s.title, s.url) for s in e.sources))
+        sources, sources_ar = (tuple(Source(s.title, s.url) for s in group) for group in (e.sources, e.sources_ar))
+        summaries[place_id] = Summary(place_id, e.summary, sources, e.summary_ar, sources_ar)
         for source in e.sources if sites is not None else ():
             site = site_of(source.url, sites)
             if site is None:
@@ -967,5 +978,5 @@ def load_atlas(data_dir: Path, *, strict: bool = True) -> Atlas:
     served = tuple(d for d in dates if d in zones)
     return Atlas(
         timeline, served, zones, inputs.base_layers, summaries, inputs.dataset.attribution, claimed,
-        inputs.dataset.as_of,
+        inputs.dataset.as_of, inputs.dataset.attribution_ar,
     )  # fmt: skip

@@ -84,6 +84,15 @@ class Summary:
     place_id: str
     text: str
     sources: tuple[Source, ...]
+    text_ar: str = ""  # the summary in Arabic, written apart (not a translation of `text`)
+    sources_ar: tuple[Source, ...] = ()  # Arabic-language reports, shown after `sources` in Arabic
+
+    def in_lang(self, lang: str) -> tuple[str, tuple[Source, ...]]:
+        """The text and the sources a page in `lang` shows: in Arabic, the Arabic text (if written) with the
+        Arabic-language sources first, then the others."""
+        if lang == "ar" and self.text_ar:
+            return self.text_ar, (*self.sources_ar, *self.sources)
+        return self.text, self.sources
 
 
 @dataclass(frozen=True)
@@ -123,3 +132,4 @@ class Atlas:
     attribution: str = ""
     claimed: dict[date, GeoJSON] = field(default_factory=dict)  # per date: ground whose latest change is claimed
     as_of: date | None = None  # when the timeline was last reviewed
+    attribution_ar: str = ""  # the attribution in Arabic (English where empty)

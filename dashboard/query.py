@@ -20,7 +20,7 @@ from datetime import date
 
 from dashboard.model import Atlas
 from dashboard.summary import find_place
-from dashboard.text import LANGS
+from dashboard.text import LANGS, t
 
 DATE_FORM = re.compile(r"\d{4}-\d{2}-\d{2}")
 SINCE_MODES = ("day", "first")  # `since` values that name a "changes since" mode; a date names the mode "date"
@@ -55,16 +55,16 @@ def nearest(day: date, dates: Sequence[date]) -> date:
     return dates[max(0, bisect.bisect_right(dates, day) - 1)]
 
 
-def read_date(raw: str | None, dates: Sequence[date], default: date) -> tuple[date, str | None]:
-    """The date shown for `raw` (by the date rule above), and a notice if it is not the date asked for."""
+def read_date(raw: str | None, dates: Sequence[date], default: date, lang: str = "en") -> tuple[date, str | None]:
+    """The date shown for `raw` (by the date rule above), and a notice in `lang` if it is not the date asked for."""
     if raw is None:
         return default, None
     asked = parse_date(raw)
-    span = f"dates run {dates[0]} to {dates[-1]}"
+    span = {"raw": quoted(raw), "first": dates[0], "last": dates[-1]}
     if asked is None:
-        return default, f"The date{quoted(raw)} must be YYYY-MM-DD ({span}): showing {default}."
+        return default, t("notice.bad_date", lang, shown=default, **span)
     shown = nearest(asked, dates)
-    return shown, None if shown == asked else f"No map for date{quoted(raw)} ({span}): showing {shown}."
+    return shown, None if shown == asked else t("notice.no_map", lang, shown=shown, **span)
 
 
 def exact_date(raw: str, dates: Sequence[date]) -> date | None:
@@ -73,12 +73,12 @@ def exact_date(raw: str, dates: Sequence[date]) -> date | None:
     return None if notice else shown
 
 
-def read_place(raw: str | None, atlas: Atlas) -> tuple[str | None, str | None]:
+def read_place(raw: str | None, atlas: Atlas, lang: str = "en") -> tuple[str | None, str | None]:
     """The id of the place `raw` names (its id, or a name in English or Arabic), and a notice if there is none."""
     if raw is None:
         return None, None
     found = find_place(atlas, raw) if raw else None
-    return (found.id, None) if found else (None, f"Unknown place{quoted(raw)}.")
+    return (found.id, None) if found else (None, t("notice.unknown_place", lang, raw=quoted(raw)))
 
 
 def read_since(raw: str, dates: Sequence[date]) -> tuple[tuple[str, str | None] | None, str | None]:
@@ -92,10 +92,12 @@ def read_since(raw: str, dates: Sequence[date]) -> tuple[tuple[str, str | None] 
     return ("date", shown.isoformat()), notice
 
 
-def read_lang(raw: str | None) -> tuple[str, str | None]:
+def read_lang(raw: str | None, lang: str = "en") -> tuple[str, str | None]:
+    """The language `raw` names, and a notice (in `lang`) if it names none of ours."""
     if raw is None or raw in LANGS:
         return raw or LANGS[0], None
-    return LANGS[0], f"Unknown language{quoted(raw)} ({' or '.join(LANGS)}): showing {LANGS[0]}."
+    langs = t("notice.or", lang).join(LANGS)
+    return LANGS[0], t("notice.unknown_lang", lang, raw=quoted(raw), langs=langs, shown=LANGS[0])
 
 
 def read_flag(args: Mapping[str, str], name: str, default: bool, notices: list[str]) -> bool:

@@ -85,7 +85,7 @@ def data_version(atlas: Atlas) -> str:
     content = [
         [d.isoformat() for d in atlas.dates], {d.isoformat(): z for d, z in atlas.zones.items()},
         {d.isoformat(): z for d, z in atlas.claimed.items()}, repr(atlas.timeline), repr(atlas.summaries),
-        atlas.attribution, str(atlas.as_of), atlas.base_layers,
+        atlas.attribution, atlas.attribution_ar, str(atlas.as_of), atlas.base_layers,
     ]  # fmt: skip
     return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from dash import Dash
+from dash._utils import to_json
 from flask import Flask, Response, abort, request
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -24,22 +25,35 @@ LATER = "dashboard.serve_json_later"  # the bodies `warm` makes, in the Flask ap
 LAYOUT_PATH = "/_dash-layout"
 
 
-def install(app: Dash) -> None:
-    """Serve `app`'s layout from memory (not when the layout is a function: that may differ per request)."""
+def install(app: Dash, layouts: Mapping[str, Any] | None = None, lang_of: Callable[[], str] | None = None) -> None:
+    """Serve `app`'s layout from memory (not when the layout is a function: that may differ per request), or with
+    `layouts`, the one of the language `lang_of()` names for the request (each made now, as Dash would serve it)."""
     if callable(app.layout):
         return
     server = app.server
     endpoint = next(rule.endpoint for rule in server.url_map.iter_rules() if rule.rule == LAYOUT_PATH)
     build = server.view_functions[endpoint]
+    bodies = {lang: _layout_body(app, tree) for lang, tree in (layouts or {}).items()}
 
     @functools.cache
     def body() -> bytes:
         return build().get_data()
 
     def layout() -> Response:
-        return Response(body(), mimetype="application/json")
+        chosen = bodies.get(lang_of()) if lang_of else None
+        return Response(chosen or body(), mimetype="application/json")
 
     server.view_functions[endpoint] = layout
+
+
+def _layout_body(app: Dash, tree: Any) -> bytes:
+    """`tree` as Dash serves a layout (its hooks applied), leaving the app's own layout as it was."""
+    shown = app._layout
+    app._layout = tree
+    try:
+        return to_json(app.get_layout()).encode()
+    finally:
+        app._layout = shown
 
 
 def serve_json(app: Dash, prefix: str, name: str, payload: Any) -> str:

@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from dashboard.i18n import t
 from dashboard.model import INFERRED, Atlas, Event, Faction, Place, Summary
 from dashboard.timeline import events_by_place, holder_on, place_history
 
@@ -69,6 +70,11 @@ def place_panel(atlas: Atlas, place_id: str, day: date) -> PlacePanel | None:
     return PlacePanel(place, day, holder, history, atlas.summaries.get(place_id))
 
 
+def place_name(place: Place, lang: str = "en") -> str:
+    """A place's name as the page in `lang` writes it (in English where it has no Arabic name)."""
+    return place.name_ar or place.name_en if lang == "ar" else place.name_en
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics or Arabic short vowels, hamza forms and taa marbuta folded, for matching."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -105,9 +111,9 @@ def search_text(place: Place) -> str:
 CONTESTED = "contested"  # the factions.csv id for ground no one holds
 
 
-def key_dates(atlas: Atlas, place_ids: tuple[str, ...]) -> dict[date, str]:
+def key_dates(atlas: Atlas, place_ids: tuple[str, ...], lang: str = "en") -> dict[date, str]:
     """The day each of these places was first held by another faction (contested days do not count),
-    as '<Name> falls'; several on one day are one a line."""
+    as '<Name> falls' in `lang`; several on one day are one a line."""
     grouped = events_by_place(atlas.timeline.events)
     places = {p.id: p for p in atlas.timeline.places}
     marks: dict[date, list[str]] = {}
@@ -115,5 +121,5 @@ def key_dates(atlas: Atlas, place_ids: tuple[str, ...]) -> dict[date, str]:
         changes = place_history(place, grouped.get(place.id, ()))
         first = next((c for c in changes if c.event.holder not in (place.baseline_holder, CONTESTED)), None)
         if first is not None and first.event.date in atlas.dates:
-            marks.setdefault(first.event.date, []).append(f"{place.name_en} falls")
+            marks.setdefault(first.event.date, []).append(t("map.falls", lang, place=place_name(place, lang)))
     return {day: "\n".join(names) for day, names in sorted(marks.items())}

@@ -88,7 +88,7 @@ def test_browser_data_lists_the_most_important_places_and_how_many_changed() -> 
             "source": aleppo_source,
         }
     ]
-    assert data["places"]["aleppo"] == {"name": "Aleppo", "nameAr": "حلب", "lon": 37.16, "lat": 36.2}
+    assert data["places"]["aleppo"] == {"name": "Aleppo", "other": "حلب", "lon": 37.16, "lat": 36.2}
     hama_day = data["changes"]["8-9"]
     assert [(p["place"], p["date"], p["confidence"]) for p in hama_day["places"]] == [("hama", 9, "confirmed")]
     west = data["regions"][9][1]

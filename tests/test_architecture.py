@@ -11,7 +11,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "dashboard"
 # Core modules: pure data and geometry, usable without a web stack.
-CORE = ("model", "config", "files", "load", "timeline", "zones", "build", "text", "query", "render/style",
+CORE = ("model", "config", "files", "load", "timeline", "zones", "build", "i18n", "text", "query", "render/style",
         "render/schema", "render/spec")  # fmt: skip
 WEB = ("dash", "plotly", "flask")
 
@@ -37,13 +37,13 @@ def test_core_modules_never_import_the_web_stack(module: str) -> None:
 # The one-way flow (README, "Architecture"): data → pure questions → the map spec → renderers → the web app.
 FLOW = [
     ("model", "config", "ids", "files"),
-    ("load", "build", "timeline", "zones", "stats", "summary", "analytics", "text", "query"),
+    ("load", "build", "timeline", "zones", "stats", "summary", "analytics", "i18n", "text", "query"),
     ("render/style", "render/schema"),
     ("render/spec",),
     ("render/traces", "render/geo", "render/replay", "render/images", "render/browser", "render/panel"),
 ]
-LATER = ("figures", "charts", "layout", "callbacks", "embed", "downloads", "analytics_layout", "analytics_callbacks",
-         "security", "serving", "app", "live_data", "cli", "export")  # fmt: skip
+LATER = ("figures", "charts", "language", "layout", "callbacks", "embed", "downloads", "analytics_layout",
+         "analytics_callbacks", "security", "serving", "app", "live_data", "cli", "export")  # fmt: skip
 
 
 @pytest.mark.parametrize("level", range(len(FLOW)))

@@ -302,4 +302,4 @@ def test_the_legend_gives_held_ground_and_the_claimed_part_of_it_apart() -> None
         "claimed" not in {e["faction"]: e for e in map_spec.legend(CLAIMED, D("2024-12-04"))["entries"]}["hts"]["text"]
     )
     arabic = {e["faction"]: e for e in map_spec.legend(CLAIMED, day, "ar")["entries"]}["hts"]["text"]
-    assert f"منها {part:.1%} ادعاء فقط" in arabic
+    assert f"منها \u2068{part:.1%}\u2069 ادعاء فقط" in arabic  # the number isolated (dashboard/text.py)

@@ -69,6 +69,7 @@ class BrowserData(TypedDict):
     places: dict[str, PlaceEntry]
     bounds: list[list[float]] | None
     base: dict[str, Any] | None
+    words: dict[str, str]
 
 
 def one_source(style: dict[str, Any]) -> dict[str, Any]:
@@ -133,8 +134,8 @@ def browser_layers(atlas: Atlas, layers: list[Layer]) -> BrowserLayers:
     }
 
 
-def browser_data(atlas: Atlas, basemap: str = "offline") -> BrowserData:
-    """Every date's map spec, sent to the browser once; map.js draws date i from entry i of each list.
+def browser_data(atlas: Atlas, basemap: str = "offline", lang: str = "en") -> BrowserData:
+    """Every date's map spec in `lang`, sent to the browser once; map.js draws date i from entry i of each list.
 
     - `layers.dated[i]`: date i's layers (zones, borders, claimed ground and its outline, marker colours), with
       their ids and sources on the live map; `layers.once`: the place halos; `layers.figure`: the place labels;
@@ -142,21 +143,25 @@ def browser_data(atlas: Atlas, basemap: str = "offline") -> BrowserData:
       as `holderKeys[i]`, its hover title, and its label;
     - `legend[i]`: the key's text for each faction on date i; `asOf[i]`: its date line;
     - `places`: each place's position and its holders as spells (the panel's badge on any date);
-    - `base`: on the offline map, the base style in one source (map.js adds its layers).
+    - `base`: on the offline map, the base style in one source (map.js adds its layers);
+    - `words`: the catalogue's words map.js writes (play, pause).
     """
     factions = atlas.timeline.factions
-    specs = [map_spec.map_spec(atlas, day) for day in atlas.dates]
+    specs = [map_spec.map_spec(atlas, day, lang=lang) for day in atlas.dates]
     holders = list(holders_by_date(atlas.timeline, atlas.dates).values())
     places = atlas.timeline.places
     first = specs[-1]
     return {
         "dates": [d.isoformat() for d in atlas.dates],
-        "labels": [text.long_date(d) for d in atlas.dates],
+        "labels": [text.date_text(d, lang) for d in atlas.dates],
         "asOf": [s["as_of"] for s in specs],
-        "factions": {f.id: {"label": f.label, "colour": f.colour, "ink": map_spec.ink(f.colour)} for f in factions},
+        "factions": {
+            f.id: {"label": map_spec.faction_label(f, lang), "colour": f.colour, "ink": map_spec.ink(f.colour)}
+            for f in factions
+        },
         "legend": [{e["faction"]: e["text"] for e in s["legend"]["entries"]} for s in specs],
         "zones": [s["zones"] for s in specs],
-        "markers": _markers(atlas, holders),
+        "markers": _markers(atlas, holders, lang),
         "holderKeys": [f"h{i}" for i in range(len(atlas.dates))],
         "layers": browser_layers(atlas, first["layers"]),
         "images": first["images"],
@@ -166,6 +171,7 @@ def browser_data(atlas: Atlas, basemap: str = "offline") -> BrowserData:
         "places": {p.id: {"lat": p.lat, "lon": p.lon, "spells": _spells(atlas, holders, p.id)} for p in places},
         "bounds": first["view"]["bounds"],
         "base": one_source(first["base"]) if basemap == "offline" else None,
+        "words": {key: text.t(f"map.{key}", lang) for key in ("play", "pause")},
     }
 
 
@@ -177,11 +183,12 @@ def _spells(atlas: Atlas, holders: list[dict[str, str]], place: str) -> list[Spe
     return spells
 
 
-def _markers(atlas: Atlas, holders: list[dict[str, str]]) -> GeoJSON:
+def _markers(atlas: Atlas, holders: list[dict[str, str]], lang: str) -> GeoJSON:
     """The shown places as points, as the spec has them, with the holder on each date as h<i>."""
-    features = map_spec.marker_features(atlas, None)
+    features = map_spec.marker_features(atlas, None, lang)
     for feature in features:
         props = feature["properties"]
-        props["title"] = f"{props['name']} · {props['ar']}"
+        names = (props["ar"], props["name"]) if lang == "ar" else (props["name"], props["ar"])
+        props["title"] = " · ".join(names)
         props.update({f"h{i}": day[props["id"]] for i, day in enumerate(holders)})
     return {"type": "FeatureCollection", "features": features}

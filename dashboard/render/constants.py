@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from dashboard import ids, text
+from dashboard import ids
 from dashboard.config import PROJECT_ROOT
 from dashboard.render import browser, replay
 from dashboard.render import spec as map_spec
@@ -43,7 +43,6 @@ def constants() -> dict[str, Any]:
             "heightMessage": embed.HEIGHT_MESSAGE,
         },
         "defaultColour": map_spec.NO_COLOUR,
-        "text": {key: text.TEXT["en"][key] for key in ("play", "pause")},  # the app's words (dashboard/text.py)
         "frameMs": replay.FRAME_MS,
         "focusZoom": map_spec.FOCUS_ZOOM,
     }

@@ -9,9 +9,10 @@ from __future__ import annotations
 import html
 from typing import Any, TypedDict
 
-from dashboard.model import Faction
+from dashboard.i18n import direction, t
+from dashboard.model import INFERRED, Faction
 from dashboard.render.style import ink
-from dashboard.summary import HistoryRow, PlacePanel
+from dashboard.summary import HistoryRow, PlacePanel, place_name
 
 
 class Node(TypedDict):
@@ -26,17 +27,25 @@ def el(tag: str, children: Any = None, **props: Any) -> Node:
     return {"tag": tag, "props": props, "children": children if isinstance(children, list) else [children]}
 
 
-def badge(faction: Faction) -> tuple[str, dict[str, str]]:
+def label(faction: Faction, lang: str = "en") -> str:
+    return faction.label_ar if lang == "ar" else faction.label
+
+
+def badge(faction: Faction, lang: str = "en") -> tuple[str, dict[str, str]]:
     """The holder badge's text and style (the browser sets the same two on every date change)."""
-    return faction.label, {"backgroundColor": faction.colour, "color": ink(faction.colour)}
+    return label(faction, lang), {"backgroundColor": faction.colour, "color": ink(faction.colour)}
 
 
-def head(content: PlacePanel) -> list[Node]:
+def head(content: PlacePanel, lang: str = "en") -> list[Node]:
+    """The place's name in `lang`, then its name in the other language, its kind and governorate."""
     place = content.place
-    return [
-        el("h2", [place.name_en, " ", el("span", place.name_ar, lang="ar", dir="rtl", className="ar")]),
-        el("p", f"{place.kind.replace('_', ' ').capitalize()} · {place.governorate}", className="quiet"),
-    ]
+    other = "en" if lang == "ar" else "ar"
+    second = place_name(place, other)
+    names = [place_name(place, lang)]
+    if second != names[0]:
+        names += [" ", el("span", second, lang=other, dir=direction(other), className=other)]
+    kind = t(f"panel.kind_{place.kind}", lang)
+    return [el("h2", names), el("p", f"{kind} · {t(f'governorate.{place.governorate}', lang)}", className="quiet")]
 
 
 def _dot(faction: Faction) -> Node:
@@ -47,45 +56,58 @@ def _link(text: str, href: str) -> Node:
     return el("a", text, href=href, target="_blank", rel="noopener")
 
 
-def _source_cell(row: HistoryRow) -> list[Any]:
+def _via(row: HistoryRow, lang: str) -> str:
+    """How the change reached the place, in `lang` (in Arabic without the English names the data gives)."""
+    if lang != "ar" or not row.via:
+        return row.via
+    return t("panel.inferred", lang) if row.confidence == INFERRED else t("panel.area_change", lang)
+
+
+def _source_cell(row: HistoryRow, lang: str) -> list[Any]:
     """The source link, and how the change reached the place (an area event, or inferred with no source)."""
+    via = _via(row, lang)
     if not row.source_url:
-        return [el("span", row.via, className="via")]
-    link = _link(row.source_title or "source", row.source_url)
-    return [link, el("span", f" · {row.via}", className="via")] if row.via else [link]
+        return [el("span", via, className="via")]
+    link = _link(row.source_title or t("panel.source_link", lang), row.source_url)
+    return [link, el("span", f" · {via}", className="via")] if via else [link]
 
 
-def body(content: PlacePanel) -> list[Node]:
+def _change(row: HistoryRow, lang: str) -> list[Any]:
+    arrow = " ← " if lang == "ar" else " → "  # from the earlier holder to the later, in the reading direction
+    return [_dot(row.before), label(row.before, lang), arrow, _dot(row.after), label(row.after, lang)]
+
+
+def body(content: PlacePanel, lang: str = "en") -> list[Node]:
     rows = [
         el(
             "tr",
             [
                 el("td", row.date.isoformat()),
-                el("td", [_dot(row.before), row.before.label, " → ", _dot(row.after), row.after.label]),
-                el("td", row.confidence, className=f"confidence {row.confidence}"),
-                el("td", _source_cell(row)),
+                el("td", _change(row, lang)),
+                el("td", t(f"panel.confidence_{row.confidence}", lang), className=f"confidence {row.confidence}"),
+                el("td", _source_cell(row, lang)),
             ],
-            title=row.note,
+            title=row.note if lang == "en" else None,
         )
         for row in content.history
     ]
-    columns = el("tr", [el("th", name) for name in ("Date", "Change", "Confidence", "Source")])
+    columns = el("tr", [el("th", t(f"panel.{name}", lang)) for name in ("date", "change", "confidence", "source")])
     history = (
         el("table", [el("thead", columns), el("tbody", rows)], className="history")
         if rows
-        else el("p", "No change of hands in this period.", className="quiet")
+        else el("p", t("panel.no_change", lang), className="quiet")
     )
-    return [el("h3", "Control history"), history, *_summary(content)]
+    return [el("h3", t("panel.history", lang)), history, *_summary(content, lang)]
 
 
-def _summary(content: PlacePanel) -> list[Node]:
+def _summary(content: PlacePanel, lang: str) -> list[Node]:
     if content.summary is None:
         return []
-    sources = [el("li", _link(s.title, s.url)) for s in content.summary.sources]
+    text, sources = content.summary.in_lang(lang)
     return [
-        el("h3", "What happened"),
-        el("p", content.summary.text, className="summary"),
-        el("ul", sources, className="sources"),
+        el("h3", t("panel.what_happened", lang)),
+        el("p", text, className="summary"),
+        el("ul", [el("li", _link(s.title, s.url)) for s in sources], className="sources"),
     ]
 
 

@@ -127,13 +127,21 @@ def _slider(atlas: Atlas, start: date, lang: str) -> dict[str, Any]:
         "pad": {"t": 8, "b": 8},
         "steps": [
             {
-                "label": str(d.day) if lang == "ar" else text.short_date(d),
+                "label": _tick(i, d, lang),
                 "method": "animate",
                 "args": [[d.isoformat()], _animate(0)],
             }
-            for d in atlas.dates
+            for i, d in enumerate(atlas.dates)
         ],
     }
+
+
+def _tick(i: int, day: date, lang: str) -> str:
+    """A step's label: the short date; in Arabic, whose month names are long, the day's number with the month on
+    the first date and on each 1st."""
+    if lang == "ar" and i > 0 and day.day != 1:
+        return str(day.day)
+    return text.short_text(day, lang)
 
 
 def _play_buttons(lang: str) -> dict[str, Any]:
@@ -147,8 +155,8 @@ def _play_buttons(lang: str) -> dict[str, Any]:
         "pad": {"t": 14},
         "showactive": False,
         "buttons": [
-            {"label": text.TEXT[lang]["play"], "method": "animate", "args": [None, _animate(FRAME_MS)]},
-            {"label": text.TEXT[lang]["pause"], "method": "animate", "args": [[None], _animate(0, redraw=False)]},
+            {"label": text.t("map.play", lang), "method": "animate", "args": [None, _animate(FRAME_MS)]},
+            {"label": text.t("map.pause", lang), "method": "animate", "args": [[None], _animate(0, redraw=False)]},
         ],
     }
 
@@ -188,7 +196,8 @@ def html_page(atlas: Atlas, *, lang: str = "en") -> str:
     last = atlas.dates[-1]
     plotly_gz = base64.b64encode(gzip.compress(PLOTLY_JS.read_bytes(), mtime=0)).decode()
     alts = {d.isoformat(): map_spec.describe(atlas, d, lang) for d in atlas.dates}
-    title = f"{text.TEXT[lang]['title']}, {text.date_text(atlas.dates[0], lang)} – {text.date_text(last, lang)}"
+    first_day, last_day = text.date_text(atlas.dates[0], lang), text.date_text(last, lang)
+    title = text.t("replay.title", lang, title=text.t("map.title", lang), first=first_day, last=last_day)
     return f"""<!DOCTYPE html>
 <html lang="{lang}">
 <head>
@@ -204,7 +213,7 @@ p {{ position: absolute; bottom: 0; margin: 0; padding: 0.4em 0.8em; font-size: 
 </head>
 <body>
 <div id="map" role="img" aria-label="{html.escape(title)}"></div>
-<p id="alt" dir="{"rtl" if lang == "ar" else "ltr"}">{html.escape(map_spec.describe(atlas, last, lang))}</p>
+<p id="alt" dir="{text.direction(lang)}">{html.escape(map_spec.describe(atlas, last, lang))}</p>
 <script type="application/json" id="alts">{script_json(alts)}</script>
 <script type="application/octet-stream" id="plotly-gz">{plotly_gz}</script>
 <script type="application/json" id="figure">{script_json(figure)}</script>

@@ -43,7 +43,7 @@ from dashboard.render.style import (
     offline_style,
     translucent,
 )
-from dashboard.summary import key_dates
+from dashboard.summary import key_dates, place_name
 from dashboard.timeline import holders_on
 
 # ---------------------------------------------------------------- helpers every renderer may use
@@ -102,15 +102,15 @@ def by_faction(atlas: Atlas, key: str) -> list[Any]:
     return ["match", ["get", key], *[v for f in atlas.timeline.factions for v in (f.id, f.colour)], NO_COLOUR]
 
 
-def zone_hover(faction: Faction, area_km2: float, share: float) -> tuple[str, str]:
+def zone_hover(faction: Faction, area_km2: float, share: float, lang: str = "en") -> tuple[str, str]:
     """The two lines shown on hovering a faction's zone."""
-    return faction.label, f"{text.km2(area_km2)} ({text.percent(share)})"
+    return faction_label(faction, lang), f"{text.km2(area_km2, lang)} ({text.percent(share, lang)})"
 
 
-def claimed_hover(faction: Faction, area_km2: float) -> tuple[str, str]:
+def claimed_hover(faction: Faction, area_km2: float, lang: str = "en") -> tuple[str, str]:
     """The two lines shown on hovering ground whose latest change is only claimed."""
-    what = f"by {faction.label}: {text.km2(area_km2)} (one side's claim, not confirmed)"
-    return text.TEXT["en"]["claimed_title"], what
+    what = text.t("map.claimed_detail", lang, faction=faction_label(faction, lang), area=text.km2(area_km2, lang))
+    return text.t("map.claimed_title", lang), what
 
 
 def zones_below(atlas: Atlas, basemap: str = "offline") -> str:
@@ -178,7 +178,7 @@ def layers(atlas: Atlas, markers: list[Place]) -> list[Layer]:
     ]  # fmt: skip
 
 
-def zones(atlas: Atlas, day: date) -> GeoJSON:
+def zones(atlas: Atlas, day: date, lang: str = "en") -> GeoJSON:
     """The date's zones (one feature per faction holding ground) and claimed ground, with their hover lines."""
     by_id = {f.id: f for f in atlas.timeline.factions}
     held, share = zone_features(atlas, day), shares(atlas, day)
@@ -187,11 +187,11 @@ def zones(atlas: Atlas, day: date) -> GeoJSON:
         if faction.id in held:
             area = held[faction.id]["properties"]["area_km2"]
             features.append(
-                _feature(held[faction.id], "zone", faction, area, zone_hover(faction, area, share[faction.id]))
+                _feature(held[faction.id], "zone", faction, area, zone_hover(faction, area, share[faction.id], lang))
             )
     for feature in claimed_features(atlas, day):
         faction, area = by_id[feature["properties"]["faction"]], feature["properties"]["area_km2"]
-        features.append(_feature(feature, "claimed", faction, area, claimed_hover(faction, area)))
+        features.append(_feature(feature, "claimed", faction, area, claimed_hover(faction, area, lang)))
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -211,7 +211,7 @@ def _feature(feature: GeoJSON, kind: Kind, faction: Faction, area: float, hover:
 
 def marker_features(atlas: Atlas, holders: dict[str, str] | None, lang: str = "en") -> list[GeoJSON]:
     """The shown places as points: radius, names, label text in `lang`, and the holder (if `holders` is given)."""
-    labels = {f.id: f.label for f in atlas.timeline.factions}
+    labels = {f.id: faction_label(f, lang) for f in atlas.timeline.factions}
     features = []
     for place in shown_places(atlas):
         label = place.kind in LABEL_KINDS
@@ -221,7 +221,7 @@ def marker_features(atlas: Atlas, holders: dict[str, str] | None, lang: str = "e
             "name": place.name_en,
             "ar": place.name_ar,
             "label": label,
-            "text": (place.name_ar if lang == "ar" else place.name_en) if label else "",
+            "text": place_name(place, lang) if label else "",
         }
         if holders is not None:
             properties["holder"] = holders[place.id]
@@ -245,13 +245,13 @@ def legend(atlas: Atlas, day: date, lang: str = "en") -> Legend:
             "colour": f.colour,
             "swatch": translucent(f.colour, ZONE_OPACITY),
             "ink": ink(f.colour),
-            "area_km2": held[f.id]["properties"]["area_km2"] if f.id in held else 0.0,
+            "area_km2": _area(held, f.id),
             "share": share[f.id],
             "claimed_km2": claimed.get(f.id, 0.0),
             "text": text.rtl(
                 text.share_label(faction_label(f, lang), share[f.id], _of_own(claimed, held, f.id), lang), lang
             ),
-            "hover": list(zone_hover(f, held[f.id]["properties"]["area_km2"] if f.id in held else 0.0, share[f.id])),
+            "hover": list(zone_hover(f, _area(held, f.id), share[f.id], lang)),
         }
         for f in atlas.timeline.factions
     ]
@@ -262,18 +262,25 @@ def legend(atlas: Atlas, day: date, lang: str = "en") -> Legend:
     }
 
 
+def _area(held: dict[str, GeoJSON], faction: str) -> float:
+    return held[faction]["properties"]["area_km2"] if faction in held else 0.0
+
+
 def _of_own(claimed: dict[str, float], held: dict[str, GeoJSON], faction: str) -> float:
     """The claimed part of a faction's ground as a fraction of that ground."""
     area = held[faction]["properties"]["area_km2"] if faction in held else 0.0
     return claimed.get(faction, 0.0) / area if area else 0.0
 
 
+def _attribution(atlas: Atlas, lang: str) -> str:
+    return atlas.attribution_ar if lang == "ar" and atlas.attribution_ar else atlas.attribution
+
+
 def focus_of(atlas: Atlas, place_id: str | None, lang: str = "en") -> Focus | None:
     place = next((p for p in atlas.timeline.places if p.id == place_id), None)
     if place is None:
         return None
-    name = place.name_ar if lang == "ar" else place.name_en
-    return {"id": place.id, "name": name, "lon": place.lon, "lat": place.lat, "zoom": FOCUS_ZOOM}
+    return {"id": place.id, "name": place_name(place, lang), "lon": place.lon, "lat": place.lat, "zoom": FOCUS_ZOOM}
 
 
 def map_spec(
@@ -291,7 +298,7 @@ def map_spec(
         "below": zones_below(atlas),
         "layers": layers(atlas, list(shown_places(atlas))),
         "images": {HATCH: CLAIMED_HATCH},
-        "zones": zones(atlas, day),
+        "zones": zones(atlas, day, lang),
         "markers": {
             "type": "FeatureCollection",
             "features": marker_features(atlas, holders_on(atlas.timeline, day), lang),
@@ -299,11 +306,11 @@ def map_spec(
         "legend": legend(atlas, day, lang),
         "claimed_style": {"hatch": HATCH, "outline": CLAIMED_OUTLINE},
         "changes_style": CHANGES,
-        "attribution": [part.strip() for part in atlas.attribution.split("·")],
+        "attribution": [text.rtl(part.strip(), lang) for part in _attribution(atlas, lang).split("·")],
         "view": {"bounds": bounds(style["sources"].get("country", {}).get("data")), "center": CENTER, "zoom": ZOOM},
         "focus": focus_of(atlas, focus, lang),
         "since": since.isoformat() if since else None,
-        "key_dates": {d.isoformat(): note for d, note in key_dates(atlas, KEY_PLACES).items()},
+        "key_dates": {d.isoformat(): note for d, note in key_dates(atlas, KEY_PLACES, lang).items()},
     }
 
 
@@ -311,9 +318,6 @@ def describe(atlas: Atlas, day: date, lang: str = "en") -> str:
     """The text alternative of the map on `day`: the date, then each faction holding ground with its share."""
     share = shares(atlas, day)
     held = [f for f in atlas.timeline.factions if share[f.id] >= 0.0005]  # at least 0.1% as printed
-    when = text.date_text(day, lang)
-    if lang == "ar":
-        parts = "، ".join(f"{f.label_ar} {text.percent(share[f.id])}" for f in held)
-        return f"السيطرة على الأرض في سوريا في {when} (نسبة المساحة): {parts}."
-    parts = "; ".join(f"{f.label} {text.percent(share[f.id])}" for f in held)
-    return f"Control of territory in Syria on {when} (share of area): {parts}."
+    shown = [f"{faction_label(f, lang)} {text.percent(share[f.id], lang)}" for f in held]
+    parts = text.t("map.alt_join", lang).join(shown)
+    return text.t("map.alt", lang, date=text.date_text(day, lang), parts=parts)

@@ -16,7 +16,17 @@ MARKER_OPACITY = 0.7
 # village next to it. They are found by search, which opens their panel.
 MARKER_KINDS = frozenset({"city", "town", "airbase", "military_site", "hill", "crossing", "district"})
 LABEL_KINDS = frozenset({"city"})
-LABEL_FONT = "Noto Sans, DejaVu Sans, sans-serif"
+LABEL_FONT = "Noto Sans, Noto Sans Arabic, DejaVu Sans, sans-serif"
+# The live map draws Arabic labels from a font the app serves (scripts/make_label_font.py): MapLibre shapes the
+# names into Arabic presentation forms and renders each glyph from this file in the browser, with no glyph server.
+LABEL_FONT_FACES = {
+    "Noto Sans Arabic": [
+        {
+            "url": "/assets/fonts/noto-sans-arabic-labels.woff2",
+            "unicode-range": ["U+0600-06FF", "U+FB50-FDFF", "U+FE70-FEFF"],
+        }
+    ]
+}
 LABEL_SIZE = 13
 LABEL_COLOUR = "#1d1d1d"
 HALO_COLOUR = "#ffffff"
@@ -104,7 +114,10 @@ def offline_style(base_layers: dict[str, GeoJSON]) -> dict[str, Any]:
     # No fades: a paint change (a date step in map.js) is drawn in one frame, and MapLibre stops there instead
     # of redrawing for 300 ms while every paint property of the changed layers "transitions" to its own value.
     no_fade = {"duration": 0, "delay": 0}
-    return {"version": 8, "name": "offline", "sources": sources, "layers": drawn, "transition": no_fade}
+    return {
+        "version": 8, "name": "offline", "sources": sources, "layers": drawn, "transition": no_fade,
+        "font-faces": LABEL_FONT_FACES,
+    }  # fmt: skip
 
 
 def online_outlines(base_layers: dict[str, GeoJSON]) -> list[tuple[GeoJSON, str, float]]:

@@ -1,0 +1,113 @@
+"""The Arabic edition in headless Chromium: the document's language and direction, the live map's labels, the place
+panel, the address, and no English on the page beyond place names, URLs and source titles."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from browser_support import Recorder, open_map, screenshot, wait_for_map_date, wait_for_text
+
+from dashboard import ids
+from dashboard.model import Atlas
+from dashboard.render import style
+
+pytestmark = pytest.mark.browser
+
+# The place labels on the live map: Plotly's places trace, drawn by MapLibre as a symbol layer.
+LABELS = """() => {
+  const map = document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map;
+  const layers = map.getLayersOrder().filter((id) => map.getLayer(id).type === 'symbol');
+  return map.queryRenderedFeatures({layers}).map((f) => f.properties.text).filter(Boolean);
+}"""
+
+
+def html_attrs(page: Any) -> tuple[str | None, str | None]:
+    return page.get_attribute("html", "lang"), page.get_attribute("html", "dir")
+
+
+def test_the_arabic_page_says_so_on_the_document(page: Any, app_url: str) -> None:
+    open_map(page, f"{app_url}?lang=ar")
+    assert html_attrs(page) == ("ar", "rtl")
+    assert page.title().startswith("سوريا")
+    open_map(page, f"{app_url}?lang=en")
+    assert html_attrs(page) == ("en", "ltr")
+
+
+def test_the_browser_may_suggest_arabic_but_the_address_wins(browser: Any, app_url: str) -> None:
+    context = browser.new_context(locale="ar-SY", extra_http_headers={"Accept-Language": "ar-SY,ar;q=0.9"})
+    page = context.new_page()
+    page.goto(app_url)
+    assert html_attrs(page) == ("ar", "rtl")
+    page.goto(f"{app_url}?lang=en")
+    assert html_attrs(page) == ("en", "ltr")
+    context.close()
+
+
+def test_the_live_map_labels_are_the_arabic_names_drawn_from_the_apps_own_font(
+    page: Any, app_url: str, shipped_atlas: Atlas, recorder: Recorder
+) -> None:
+    open_map(page, f"{app_url}?lang=ar&date=2024-12-05")
+    page.wait_for_function(f"() => ({LABELS})().length > 5")
+    labels = set(page.evaluate(LABELS))
+    cities = {p.name_ar for p in shipped_atlas.timeline.places if p.kind in style.LABEL_KINDS}
+    assert {"حماة", "حمص", "دمشق"} <= labels <= cities
+    font = style.LABEL_FONT_FACES["Noto Sans Arabic"][0]["url"]
+    assert any(url.endswith(font) for url in recorder.requests)  # MapLibre draws the glyphs from the app's file
+    assert recorder.off_loopback() == []
+    screenshot(page, "ar-01-map-labels")
+
+
+def test_the_english_map_keeps_english_labels(page: Any, app_url: str) -> None:
+    open_map(page, f"{app_url}?date=2024-12-05")
+    page.wait_for_function(f"() => ({LABELS})().length > 5")
+    labels = set(page.evaluate(LABELS))
+    assert {"Hama", "Homs", "Damascus"} <= labels  # (MapLibre may hide a label that collides with another)
+    assert not any(re.search("[\u0600-\u06ff]", label) for label in labels)
+
+
+def test_the_place_panel_of_hama_on_5_december_reads_in_arabic_with_its_sources(
+    page: Any, app_url: str, shipped_atlas: Atlas
+) -> None:
+    open_map(page, f"{app_url}?lang=ar&date=2024-12-05&place=hama")
+    wait_for_text(page, f"#{ids.PANEL_BODY}", "سجل السيطرة")
+    head = page.locator(f"#{ids.PANEL_HEAD}").inner_text()
+    body = page.locator(f"#{ids.PANEL_BODY}").inner_text()
+    summary = shipped_atlas.summaries["hama"]
+    assert head.startswith("حماة") and "مدينة · حماة" in head
+    assert page.locator(f"#{ids.PANEL_HOLDER}").inner_text() == "هيئة تحرير الشام / إدارة العمليات العسكرية"
+    assert summary.text_ar.split()[0] in body and "ماذا جرى" in body
+    links = page.eval_on_selector_all(f"#{ids.PANEL_BODY} .sources a", "els => els.map((a) => a.href)")
+    assert links[: len(summary.sources_ar)] == [s.url for s in summary.sources_ar]
+    assert set(links) == {s.url for s in (*summary.sources_ar, *summary.sources)}
+    screenshot(page, "ar-02-hama-panel")
+
+
+def test_a_date_step_keeps_the_language_in_the_address(page: Any, app_url: str) -> None:
+    open_map(page, f"{app_url}?lang=ar&date=2024-12-05")
+    page.click(f"#{ids.NEXT}")
+    wait_for_map_date(page, "2024-12-06")
+    page.wait_for_function("() => location.search.includes('date=2024-12-06')")
+    assert re.search(r"[?&]lang=ar(&|$)", page.evaluate("location.search"))
+
+
+def test_the_embed_in_arabic_is_right_to_left_with_its_place_in_arabic(page: Any, app_url: str) -> None:
+    page.goto(f"{app_url}embed?lang=ar&date=2024-12-05&place=hama")
+    page.wait_for_selector("#map[data-map-date]", state="attached")
+    assert html_attrs(page) == ("ar", "rtl")
+    assert "تحت سيطرة" in page.locator(".place").inner_text()
+    assert page.locator(".place h2").inner_text().startswith("حماة")
+
+
+def test_the_switch_goes_to_arabic_and_back_keeping_the_date_and_place(page: Any, app_url: str) -> None:
+    open_map(page, f"{app_url}?date=2024-12-05&place=hama")
+    page.click(f"#{ids.LANG_SWITCH} a[data-lang=ar]")
+    wait_for_map_date(page, "2024-12-05")
+    assert html_attrs(page) == ("ar", "rtl")
+    assert "date=2024-12-05" in page.url and "place=hama" in page.url
+    wait_for_text(page, f"#{ids.PANEL_BODY}", "سجل السيطرة")
+    page.click(f"#{ids.LANG_SWITCH} a[data-lang=en]")
+    wait_for_map_date(page, "2024-12-05")
+    assert html_attrs(page) == ("en", "ltr")
+    assert "date=2024-12-05" in page.url and "place=hama" in page.url
