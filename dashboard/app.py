@@ -31,7 +31,6 @@ def create_app(settings: Settings, atlas: Atlas | None = None) -> Dash:
     )
     index = len(atlas.dates) - 1
     analytics = analytics_callbacks.attach(app, atlas, index, basemap=settings.basemap)
-    share = embed.share_panel(atlas)
     heads, layouts = {}, {}
     for lang in text.LANGS:
         data = {**figures.browser_data(atlas, settings.basemap, lang), "search": search_options(atlas, lang)}
@@ -52,7 +51,7 @@ def create_app(settings: Settings, atlas: Atlas | None = None) -> Dash:
             label=text.date_text(atlas.dates[index], lang),
             search_options=[],  # map.js gives the search box its options from the map data once the map is drawn
             stage=[map_key(atlas, index, lang), *analytics[lang].stage],
-            toolbar=[*analytics[lang].toolbar, share],
+            toolbar=[*analytics[lang].toolbar, embed.share_panel(atlas, lang)],
             below=analytics[lang].below,
             lang=lang,
         )

@@ -338,12 +338,14 @@ def register(app: Dash, atlas: Atlas, exports: renders.Exports) -> None:
     )
 
 
-def share_panel(atlas: Atlas) -> dhtml.Details:
-    """The app's "Embed / share" panel; `assets/embed.js` (dashboardEmbed.share) fills it for the current view."""
+def share_panel(atlas: Atlas, lang: str = "en") -> dhtml.Details:
+    """The app's "Embed / share" panel in `lang`; `assets/embed.js` (dashboardEmbed.share) fills it for the current
+    view."""
+    title = text.t("map.title", lang)
     data = {
         "dates": [d.isoformat() for d in atlas.dates],
-        "titles": [f"{export.TEXT['en']['title']} · {text.long_date(d)}" for d in atlas.dates],
-        "alts": [export.describe(atlas, d) for d in atlas.dates],
+        "titles": [text.t("share.snippet_title", lang, title=title, date=text.date_text(d, lang)) for d in atlas.dates],
+        "alts": [export.describe(atlas, d, lang) for d in atlas.dates],
         "message": HEIGHT_MESSAGE,
     }
     links = [dhtml.A(fmt.upper(), id=f"{ids.SHARE_DOWNLOAD}-{fmt}", href="", download="") for fmt in DOWNLOADS]
@@ -351,10 +353,10 @@ def share_panel(atlas: Atlas) -> dhtml.Details:
         id=ids.SHARE,
         className="share",
         children=[
-            dhtml.Summary("Embed / share"),
+            dhtml.Summary(text.t("share.summary", lang)),
             dcc.Store(id=ids.SHARE_DATA, data=data),
-            dhtml.Label(["Link to this view", dcc.Input(id=ids.SHARE_LINK, type="text", readOnly=True)]),
-            dhtml.Label(["Embed code", dcc.Textarea(id=ids.SHARE_SNIPPET, readOnly=True, rows=5)]),
-            dhtml.P(["Download: ", *[item for link in links for item in (link, " ")]]),
+            dhtml.Label([text.t("share.link", lang), dcc.Input(id=ids.SHARE_LINK, type="text", readOnly=True)]),
+            dhtml.Label([text.t("share.code", lang), dcc.Textarea(id=ids.SHARE_SNIPPET, readOnly=True, rows=5)]),
+            dhtml.P([text.t("share.download", lang), *[item for link in links for item in (link, " ")]]),
         ],
     )

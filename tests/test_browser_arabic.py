@@ -111,3 +111,46 @@ def test_the_switch_goes_to_arabic_and_back_keeping_the_date_and_place(page: Any
     wait_for_map_date(page, "2024-12-05")
     assert html_attrs(page) == ("en", "ltr")
     assert "date=2024-12-05" in page.url and "place=hama" in page.url
+
+
+# Every text node and every title / placeholder / aria-label on the page, but inside links (URLs, source titles)
+# and the embed code (HTML to copy).
+PAGE_TEXT = """() => {
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (node.parentElement.closest('script, style, a[href], textarea')) continue;
+    out.push(node.textContent.trim());
+  }
+  for (const el of document.querySelectorAll('[title], [placeholder], [aria-label]'))
+    for (const name of ['title', 'placeholder', 'aria-label']) out.push(el.getAttribute(name) || '');
+  return out.filter((text) => /[A-Za-z]/.test(text));
+}"""
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="assets/ui-access.js (issue 16) still writes its table view and some labels in English: "
+    "'Control', 'Share of area', 'Selected place: …', 'Find a place'; to move into the catalogue",
+)
+def test_no_english_on_the_arabic_page_beyond_place_names_sources_and_formats(
+    page: Any, app_url: str, shipped_atlas: Atlas
+) -> None:
+    """Allowed: the places' English names (beside the Arabic), source titles, the attribution's source names and
+    licences, file formats and the keys' names (Esc), which stay as written."""
+    open_map(page, f"{app_url}?lang=ar&date=2024-12-05&place=hama&since=day")
+    wait_for_text(page, f"#{ids.PANEL_BODY}", "سجل السيطرة")
+    page.evaluate("document.querySelector('.analytics').scrollIntoView()")
+    page.wait_for_function("() => document.querySelector('#governorate-table table')")
+    page.evaluate("window.scrollTo(0, 0)")
+    names = {p.name_en for p in shipped_atlas.timeline.places}
+    allowed = re.compile(
+        r"events\.csv|Natural Earth|GeoNames|CC BY 4\.0|Who's On First|GSHHG/WDB II|LGPL-3\.0"
+        r"|Esc|PNG|English|CSV|GeoJSON|metadata"
+    )
+    english = [
+        text for text in page.evaluate(PAGE_TEXT)
+        if text not in names and re.search("[A-Za-z]", allowed.sub("", text))
+    ]  # fmt: skip
+    assert english == [], english
