@@ -840,7 +840,7 @@ def read_summaries(
             continue
         sources, sources_ar = (tuple(Source(s.title, s.url) for s in group) for group in (e.sources, e.sources_ar))
         summaries[place_id] = Summary(place_id, e.summary, sources, e.summary_ar, sources_ar)
-        for source in e.sources if sites is not None else ():
+        for source in [*e.sources, *e.sources_ar] if sites is not None else ():
             site = site_of(source.url, sites)
             if site is None:
                 report.add(file, where, "unknown-source", f"the domain of {source.url} is not listed in sources.csv")
