@@ -74,11 +74,17 @@ def page_title(atlas: Atlas, lang: str = "en") -> str:
 
 def slider_marks(atlas: Atlas, lang: str = "en") -> dict[int, Any]:
     """One mark per day: the day's number, with its month on the first date and on each 1st; key dates (a key
-    city first changes hands) in bold with what happened. A month of full dates would overlap on the track."""
+    city first changes hands) in bold with what happened. A month of full dates would overlap on the track, and so
+    would a wide label's neighbours: they keep their tick without a number (a 1st beside a key date, too)."""
     notes = key_dates(atlas, map_spec.KEY_PLACES, lang)
+    key = {i for i, d in enumerate(atlas.dates) if d in notes}
+    months = {i for i, d in enumerate(atlas.dates) if (i == 0 or d.day == 1) and not {i - 1, i + 1} & key}
+    wide = key | months
 
     def label(i: int, d: date) -> str:
-        return text.short_text(d, lang) if i == 0 or d.day == 1 or d in notes else str(d.day)
+        if i in wide:
+            return text.short_text(d, lang)
+        return "" if {i - 1, i + 1} & wide else str(d.day)
 
     return {
         i: {"label": f"{label(i, d)}\n{notes[d]}", "style": {"fontWeight": "700"}} if d in notes else label(i, d)

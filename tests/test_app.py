@@ -242,3 +242,20 @@ def test_server_attribute_is_a_flask_app_built_from_the_environment(monkeypatch,
     assert server is module.server  # built once
     assert server.test_client().get("/_dash-layout").status_code == 200
     module._server.cache_clear()
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_no_wide_slider_label_has_a_labelled_neighbour_and_every_key_date_is_labelled(lang: str) -> None:
+    """On the shipped dates (36 on a 1,280 px track: about 34 px a mark) a label with a month or an event is wider
+    than a mark, so the marks beside it keep their tick without a number."""
+    from dashboard.app import slider_marks
+    from dashboard.config import DEFAULT_DATA_DIR
+    from dashboard.load import load_atlas
+    from dashboard.render.spec import KEY_PLACES, key_dates
+
+    atlas = load_atlas(DEFAULT_DATA_DIR)
+    marks = slider_marks(atlas, lang)
+    labels = [m["label"] if isinstance(m, dict) else m for m in marks.values()]
+    wide = [i for i, text in enumerate(labels) if not text.isdigit() and text]
+    assert wide and all(labels[j] == "" for i in wide for j in (i - 1, i + 1) if 0 <= j < len(labels))
+    assert all(labels[atlas.dates.index(d)] for d in key_dates(atlas, KEY_PLACES, lang))
