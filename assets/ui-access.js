@@ -14,23 +14,17 @@
   "use strict";
 
   const ID = window.dashboardConstants.ids; // names shared with Python (assets/constants.js)
-  // The words this script adds (English only for now; to move into the text catalogue).
-  const WORDS = {
-    slider: "Date",
-    map: "Map of who controls what on the date shown (the table view under the date controls has it as text)",
-    search: "Find a place",
-    heldBy: "held by",
-    faction: "Control",
-    share: "Share of area",
-    selected: "Selected place",
-    none: "No place selected: choose one on the map or with the search box.",
-  };
-  // Dash's radio items and checklists, by id: their group's name.
-  const GROUPS = {
-    [ID.SPEED]: "Playback speed",
-    [ID.CHANGES_MODE]: "Changes since",
-    [ID.SIDE_BY_SIDE]: "Side by side",
-  };
+  // The words this script adds, in the page's language: the catalogue's `access` section, which layout.py puts on
+  // the table view's element (read when first needed: Dash draws the layout after this script runs).
+  let words = null;
+  function word(key) {
+    const source = words ?? document.getElementById(ID.TABLE_VIEW);
+    if (!words && source) words = JSON.parse(source.dataset.words);
+    return (words && words[key]) || "";
+  }
+  const WORDS = new Proxy({}, { get: (_, key) => word(key) });
+  // Dash's radio items and checklists, by id: the catalogue's name for their group.
+  const GROUPS = { [ID.SPEED]: "speed", [ID.CHANGES_MODE]: "changes", [ID.SIDE_BY_SIDE]: "side_by_side" };
   const byId = (id) => document.getElementById(id);
   const thumb = () => document.querySelector(`#${ID.SLIDER} [role=slider]`);
 
@@ -54,7 +48,7 @@
     }
     for (const list of document.querySelectorAll(".dash-radioitems, .dash-checklist")) {
       setAttr(list, "role", list.classList.contains("dash-radioitems") ? "radiogroup" : "group");
-      if (GROUPS[list.id]) setAttr(list, "aria-label", GROUPS[list.id]);
+      if (GROUPS[list.id]) setAttr(list, "aria-label", WORDS[GROUPS[list.id]]);
       for (const option of list.querySelectorAll("label")) {
         unsetAttr(option, "role");
         unsetAttr(option, "aria-selected");
@@ -62,6 +56,8 @@
     }
     for (const button of document.querySelectorAll(".modebar-btn")) setAttr(button, "tabindex", "-1");
     setAttr(document.querySelector(`#${ID.MAP} .maplibregl-canvas`), "aria-label", WORDS.map);
+    for (const name of ["title", "aria-label"]) // MapLibre's own button, in English otherwise
+      setAttr(document.querySelector(`#${ID.MAP} .maplibregl-ctrl-attrib-button`), name, WORDS.attribution);
   }
 
   /* ------------------------------------------------------------ what the map shows, as text */
@@ -102,7 +98,7 @@
       grid.append(row);
     }
     const place = view.place
-      ? cell("p", `${WORDS.selected}: ${view.place.name}, ${WORDS.heldBy} ${view.place.holder}.`)
+      ? cell("p", `${WORDS.selected}: ${view.place.name}, ${WORDS.held_by} ${view.place.holder}.`)
       : cell("p", WORDS.none);
     table.replaceChildren(grid, place);
   }
@@ -113,7 +109,7 @@
   /* Announced once the view has settled (a step of play, a drag), not on every frame of a drag; factions holding
    * nothing are left out. */
   function announce(view) {
-    const place = view.place ? ` ${WORDS.selected}: ${view.place.name}, ${WORDS.heldBy} ${view.place.holder}.` : "";
+    const place = view.place ? ` ${WORDS.selected}: ${view.place.name}, ${WORDS.held_by} ${view.place.holder}.` : "";
     const held = view.shares.filter(([, share]) => share !== "0.0%"); // the table view lists every faction
     const text = `${view.asOf}. ${held.map(([faction, ...rest]) => `${faction} ${rest.join(", ")}`).join("; ")}.${place}`;
     if (text === pending) return;

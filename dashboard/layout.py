@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -9,7 +10,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import LANGS, plotly_config, t
+from dashboard.i18n import LANGS, plotly_config, section, t
 from dashboard.model import Faction
 from dashboard.render import panel as panel_renderer
 from dashboard.summary import PlacePanel
@@ -215,7 +216,7 @@ def table_view(lang: str = "en") -> html.Details:
         children=[
             html.Summary(t("page.table", lang)),
             html.P(t("page.table_intro", lang), className="quiet"),
-            html.Div(id=ids.TABLE_VIEW),
+            html.Div(id=ids.TABLE_VIEW, **{"data-words": json.dumps(section("access", lang), ensure_ascii=False)}),
         ],
     )
 
