@@ -91,6 +91,8 @@ def test_the_app_by_keyboard_alone(page: Any, app_url: str) -> None:
     # a place through search: the panel takes focus, Esc closes it and focus returns
     tab_to(page, f"f.id === '{ids.SEARCH}'")
     page.keyboard.press("Enter")
+    # a reader types once the box has opened and its search field has the focus
+    page.wait_for_function("() => document.activeElement.classList.contains('dash-dropdown-search')")
     page.keyboard.type("Hama")
     page.wait_for_selector("[role=option]:has-text('Hama')")
     page.keyboard.press("Enter")
