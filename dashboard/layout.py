@@ -107,7 +107,8 @@ def switch(lang: str) -> html.Nav:
         else html.A(t("lang.switch", other), href=f"?lang={other}", lang=other, hrefLang=other, **{"data-lang": other})
         for other in LANGS
     ]
-    return html.Nav([items[0], " | ", items[1]], id=ids.LANG_SWITCH, className="lang-switch")
+    separator = html.Span(" | ", className="separator", **{"aria-hidden": "true"})
+    return html.Nav([items[0], separator, items[1]], id=ids.LANG_SWITCH, className="lang-switch")
 
 
 def controls(*, marks: dict[int, Any], index: int, label: str, lang: str = "en") -> html.Section:
