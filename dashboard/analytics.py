@@ -336,7 +336,7 @@ def browser_data(atlas: Atlas, analytics: Analytics, limit: int = LIST_LIMIT, la
         "labels": [text.date_text(d, lang) for d in analytics.dates],
         "shortLabels": [text.short_text(d, lang) for d in analytics.dates],
         "factions": [
-            {"id": f.id, "label": f.label_ar if lang == "ar" else f.label, "colour": f.colour}
+            {"id": f.id, "label": f.label_in(lang), "colour": f.colour}
             for f in atlas.timeline.factions
         ],
         "regions": [[_region_row(r, lang) for r in regions] for regions in analytics.regions.values()],

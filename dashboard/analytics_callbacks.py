@@ -39,8 +39,10 @@ class Parts:
     below: list[Any]
 
 
-def download_url(kind: downloads.Kind, scope: str) -> str:
-    return DOWNLOAD_PATH.format(scope=scope, kind=kind, ext=downloads.EXTENSIONS[kind])
+def download_url(kind: downloads.Kind, scope: str, lang: str) -> str:
+    """The file's address; the default language's has no `lang` (a file's words follow the page's language)."""
+    path = DOWNLOAD_PATH.format(scope=scope, kind=kind, ext=downloads.EXTENSIONS[kind])
+    return path if lang == LANGS[0] else f"{path}?lang={lang}"
 
 
 def attach(app: Dash, atlas: Atlas, index: int, *, basemap: str = "offline") -> dict[str, Parts]:
@@ -65,7 +67,7 @@ def attach(app: Dash, atlas: Atlas, index: int, *, basemap: str = "offline") -> 
             area=charts.area_figure(atlas, numbers, day, lang),
             population=charts.population_figure(atlas, numbers, day, lang),
             coverage=numbers.coverage,
-            series={k: download_url(k, SERIES) for k in downloads.KINDS},
+            series={k: download_url(k, SERIES, lang) for k in downloads.KINDS},
             lang=lang,
         )
         toolbar = [analytics_layout.toolbar(atlas.dates, lang)]
@@ -76,7 +78,7 @@ def attach(app: Dash, atlas: Atlas, index: int, *, basemap: str = "offline") -> 
 def _browser_data(atlas: Atlas, numbers: analytics.Analytics, lang: str = "en") -> dict[str, Any]:
     started = time.perf_counter()
     payload = analytics.browser_data(atlas, numbers, lang=lang)
-    payload["downloads"] = {k: download_url(k, "{date}") for k in downloads.KINDS}
+    payload["downloads"] = {k: download_url(k, "{date}", lang) for k in downloads.KINDS}
     payload["style"] = map_spec.CHANGES  # how the map draws ground that changed hands
     log.info("analytics: computed and packed in %.1f s", time.perf_counter() - started)
     return payload
@@ -91,19 +93,20 @@ def _data_key(atlas: Atlas) -> bytes:
 
 def _serve_downloads(app: Dash, atlas: Atlas, numbers: analytics.Analytics) -> None:
     @functools.cache
-    def make(kind: downloads.Kind, day: date | None) -> downloads.Download:
-        return downloads.download(atlas, numbers, kind, day)
+    def make(kind: downloads.Kind, day: date | None, lang: str) -> downloads.Download:
+        return downloads.download(atlas, numbers, kind, day, lang)
 
     @functools.lru_cache(maxsize=16)
-    def make_gis(fmt: str, day: date | None) -> downloads.Download:
-        return gis.zones_file(atlas, day, fmt)
+    def make_gis(fmt: str, day: date | None, lang: str) -> downloads.Download:
+        return gis.zones_file(atlas, day, fmt, lang)
 
     def download(scope: str, kind: str, ext: str) -> Response:
         name = f"{kind}.{ext}"  # zones.shp.zip arrives as kind "zones.shp", ext "zip"
+        lang = _lang(request.args.get("lang"))
         if name.startswith(f"{gis.LAYER}.") and name.removeprefix(f"{gis.LAYER}.") in gis.FORMATS:
-            made = make_gis(name.removeprefix(f"{gis.LAYER}."), _scope_day(scope, atlas))
+            made = make_gis(name.removeprefix(f"{gis.LAYER}."), _scope_day(scope, atlas), lang)
         elif kind in downloads.KINDS and downloads.EXTENSIONS[cast(downloads.Kind, kind)] == ext:
-            made = make(cast(downloads.Kind, kind), _scope_day(scope, atlas))
+            made = make(cast(downloads.Kind, kind), _scope_day(scope, atlas), lang)
         else:
             abort(404)
         response = Response(made.body, content_type=made.media_type)  # it names its charset
@@ -113,6 +116,14 @@ def _serve_downloads(app: Dash, atlas: Atlas, numbers: analytics.Analytics) -> N
         return response.make_conditional(request)
 
     app.server.add_url_rule("/download/<scope>/<kind>.<ext>", "analytics_download", download)
+
+
+def _lang(raw: str | None) -> str:
+    """A file is named by its address: a language we do not have is a 404, as a date without a map is."""
+    lang, notice = query.read_lang(raw)
+    if notice:
+        abort(404, description=notice)
+    return lang
 
 
 def _scope_day(scope: str, atlas: Atlas) -> date | None:

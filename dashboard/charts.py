@@ -86,7 +86,7 @@ def area_figure(atlas: Atlas, analytics: Analytics, day: date, lang: str = "en")
                     [i, s.area_km2 if s else 0.0, text.claimed_part(s.claimed_percent / 100 if s else 0.0, lang)]
                     for i, s in enumerate(held)
                 ],
-                name=map_spec.faction_label(faction, lang),
+                name=faction.label_in(lang),
                 stackgroup="area",
                 mode="lines",
                 line={"width": 0.6, "color": faction.colour},
@@ -145,7 +145,7 @@ def population_figure(atlas: Atlas, analytics: Analytics, day: date, lang: str =
                     "thickness": 1,
                     "width": 3,
                 },
-                name=map_spec.faction_label(faction, lang),
+                name=faction.label_in(lang),
                 mode="lines+markers",
                 line={"width": 2.5, "color": faction.colour},
                 marker={"size": 6, "color": faction.colour, "line": {"width": 1, "color": "#333333"}},

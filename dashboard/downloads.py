@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any, Literal
 
 from dashboard.analytics import Analytics
+from dashboard.i18n import t
 from dashboard.model import Atlas, GeoJSON, Place
 from dashboard.timeline import Change, events_by_place, holders_by_date, place_history
 
@@ -22,25 +23,6 @@ Kind = Literal["zones", "places", "events", "areas"]
 KINDS: tuple[Kind, ...] = ("zones", "places", "events", "areas")
 LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
-PROVENANCE = "Full provenance and per-file licences: data/geo/SOURCES.md."
-WHAT: dict[Kind, str] = {
-    "zones": "control zones, one feature per faction and date",
-    "places": "control points (places) with their holder",
-    "events": "dated changes of control, each with its source",
-    "areas": "area held by each faction in Syria and in each governorate; claimed_km2 is the part of that area "
-    "whose latest change of hands is only claimed (one side's claim, not confirmed)",
-}
-SOURCES: dict[Kind, str] = {
-    "zones": "Built by `python -m dashboard build` from the control points (places.csv) and the dated, sourced "
-    "events (events.csv) of the project timeline; country outline from Natural Earth (public domain). "
-    "Each event's source is in the events file.",
-    "places": "Names, coordinates and populations from GeoNames (CC BY 4.0) via Who's On First; holders from the "
-    "project timeline (events.csv, one cited source per change of hands).",
-    "events": "The project timeline: one cited source per row (source_title, source_url); notes in the "
-    "project's own words.",
-    "areas": "Geodesic areas (WGS84 ellipsoid) of the control zones; governorate boundaries from Natural Earth "
-    "10m admin-1 (public domain).",
-}
 EXTENSIONS: dict[Kind, str] = {"zones": "geojson", "places": "csv", "events": "csv", "areas": "csv"}
 MEDIA_TYPES: dict[Kind, str] = {
     "zones": "application/geo+json",
@@ -57,31 +39,39 @@ class Download:
     body: bytes
 
 
-def download(atlas: Atlas, analytics: Analytics, kind: Kind, day: date | None) -> Download:
-    """One file: `kind` for `day`, or for every date if `day` is None. `day` must be one of the atlas's dates."""
+def download(atlas: Atlas, analytics: Analytics, kind: Kind, day: date | None, lang: str = "en") -> Download:
+    """One file: `kind` for `day`, or for every date if `day` is None. `day` must be one of the atlas's dates.
+
+    `lang` is the language of the leading lines and of the labels in the rows; the keys and the column names stay
+    English in every language, so that one script reads both editions."""
     if kind not in KINDS:
         raise ValueError(f"unknown download {kind!r}: one of {', '.join(KINDS)}")
     if day is not None and day not in atlas.zones:
         raise ValueError(f"no data for {day}")
     days = atlas.dates if day is None else (day,)
     scope = day.isoformat() if day else f"{atlas.dates[0]}_{atlas.dates[-1]}"
-    meta = metadata(atlas, kind, day)
+    meta = metadata(atlas, kind, day, lang)
     if kind == "zones":
         body = _zones(atlas, days, meta)
     else:
-        header, rows = {"places": _places, "events": _events, "areas": _areas}[kind](atlas, analytics, days)
+        if kind == "places":
+            header, rows = _places(atlas, days)
+        elif kind == "events":
+            header, rows = _events(atlas, days)
+        else:
+            header, rows = _areas(atlas, analytics, days, lang)
         body = _csv(meta, header, rows)
     return Download(f"syria-control-{scope}-{kind}.{EXTENSIONS[kind]}", MEDIA_TYPES[kind], body)
 
 
-def metadata(atlas: Atlas, kind: Kind, day: date | None) -> dict[str, str]:
+def metadata(atlas: Atlas, kind: Kind, day: date | None, lang: str = "en") -> dict[str, str]:
     first, last = atlas.dates[0], atlas.dates[-1]
     return {
-        "title": f"Territorial control in Syria: {WHAT[kind]}",
-        "dates": day.isoformat() if day else f"{first} to {last}",
+        "title": t("download.title", lang, what=t(f"download.what_{kind}", lang)),
+        "dates": day.isoformat() if day else t("download.dates", lang, first=first, last=last),
         "licence": f"{LICENCE} ({LICENCE_URL})",
-        "sources": f"{SOURCES[kind]} {PROVENANCE}",
-        "attribution": " ".join(atlas.attribution.split()),
+        "sources": f"{t(f'download.sources_{kind}', lang)} {t('download.provenance', lang)}",
+        "attribution": " ".join(atlas.attribution_in(lang).split()),
     }
 
 
@@ -108,7 +98,7 @@ def _csv(meta: dict[str, str], header: Sequence[str], rows: Iterable[Sequence[An
 Table = tuple[list[str], list[list[Any]]]
 
 
-def _places(atlas: Atlas, _: Analytics, days: Sequence[date]) -> Table:
+def _places(atlas: Atlas, days: Sequence[date]) -> Table:
     by_date = holders_by_date(atlas.timeline, tuple(days))
     holders = [by_date[d] for d in days]
     columns = ["holder"] if len(days) == 1 else [f"holder_{d}" for d in days]
@@ -120,7 +110,7 @@ def _places(atlas: Atlas, _: Analytics, days: Sequence[date]) -> Table:
     return header, rows
 
 
-def _events(atlas: Atlas, _: Analytics, days: Sequence[date]) -> Table:
+def _events(atlas: Atlas, days: Sequence[date]) -> Table:
     places = {p.id: p for p in atlas.timeline.places}
     wanted = set(days)
     changes = sorted(
@@ -143,8 +133,8 @@ def _event_row(change: Change, place: Place) -> list[Any]:
     return [*where, change.previous, e.holder, e.confidence, e.source_title, e.source_url, e.note]
 
 
-def _areas(atlas: Atlas, analytics: Analytics, days: Sequence[date]) -> Table:
-    labels = {f.id: f.label for f in atlas.timeline.factions}
+def _areas(atlas: Atlas, analytics: Analytics, days: Sequence[date], lang: str) -> Table:
+    labels = {f.id: f.label_in(lang) for f in atlas.timeline.factions}
     header = ["date", "region", "faction", "faction_label", "area_km2", "percent_of_region", "claimed_km2"]
     rows = [
         [day, region.name, s.faction, labels[s.faction], s.area_km2, round(s.percent, 2), round(s.claimed_km2, 1)]

@@ -38,14 +38,14 @@ def zones_frame(atlas: Atlas, day: date | None) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame.from_features(features, crs=CRS)
 
 
-def zones_file(atlas: Atlas, day: date | None, fmt: str) -> Download:
-    """The zones on `day` (every date if None) as `fmt` (a key of FORMATS)."""
+def zones_file(atlas: Atlas, day: date | None, fmt: str, lang: str = "en") -> Download:
+    """The zones on `day` (every date if None) as `fmt` (a key of FORMATS), described in `lang`."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: one of {', '.join(FORMATS)}")
     if day is not None and day not in atlas.zones:
         raise ValueError(f"no data for {day}")
     driver, media_type = FORMATS[fmt]
-    meta = metadata(atlas, "zones", day)
+    meta = metadata(atlas, "zones", day, lang)
     frame = zones_frame(atlas, day)
     scope = day.isoformat() if day else f"{atlas.dates[0]}_{atlas.dates[-1]}"
     name = f"syria-control-{scope}-zones"

@@ -22,6 +22,9 @@ class Faction:
     order: int
     description: str = ""
 
+    def label_in(self, lang: str) -> str:
+        return self.label_ar if lang == "ar" else self.label
+
 
 @dataclass(frozen=True)
 class Place:
@@ -133,3 +136,6 @@ class Atlas:
     claimed: dict[date, GeoJSON] = field(default_factory=dict)  # per date: ground whose latest change is claimed
     as_of: date | None = None  # when the timeline was last reviewed
     attribution_ar: str = ""  # the attribution in Arabic (English where empty)
+
+    def attribution_in(self, lang: str) -> str:
+        return self.attribution_ar if lang == "ar" and self.attribution_ar else self.attribution

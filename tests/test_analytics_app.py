@@ -14,7 +14,7 @@ from test_app import component
 from test_figures import CLAIMED
 from toy import toy_atlas
 
-from dashboard import analytics, analytics_layout, charts, ids
+from dashboard import analytics, analytics_layout, charts, downloads, ids
 from dashboard.analytics_callbacks import Callbacks
 
 D = date.fromisoformat
@@ -127,6 +127,21 @@ def test_downloads_are_served_as_attachments(client, path: str, filename: str) -
 )
 def test_unknown_downloads_are_404_not_the_index_page(client, path: str) -> None:
     assert client.get(path).status_code == 404
+
+
+def test_the_arabic_page_links_to_arabic_files(client) -> None:
+    """The series links on the Arabic page and the date links its data names carry the language; the file's leading
+    lines are then Arabic; a language we do not have is a 404, as a date without a map is."""
+    layout = client.get("/_dash-layout", headers={"Referer": "http://localhost/?lang=ar"}).get_json()
+    links = set(re.findall(r"/download/all/[^\"]*", json.dumps(layout)))
+    assert links == {f"/download/all/{kind}.{ext}?lang=ar" for kind, ext in downloads.EXTENSIONS.items()}
+    (url,) = set(re.findall(r"/_analytics-ar/data-[0-9a-f]+\.json", json.dumps(layout)))
+    assert client.get(url).get_json()["downloads"]["zones"] == "/download/{date}/zones.geojson?lang=ar"
+    arabic = client.get("/download/all/places.csv?lang=ar").get_data(as_text=True)
+    assert arabic.startswith("# title: السيطرة على الأرض في سوريا")
+    assert client.get("/download/all/places.csv").get_data(as_text=True).startswith("# title: Territorial control")
+    assert client.get("/download/2024-12-05/zones.gpkg?lang=ar").status_code == 200
+    assert client.get("/download/all/places.csv?lang=fr").status_code == 404
 
 
 # ---------------------------------------------------------------- callbacks

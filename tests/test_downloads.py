@@ -45,8 +45,41 @@ def test_every_file_names_its_sources_and_licence(kind: downloads.Kind, day: dat
     meta = metadata_of(kind, day)
     assert meta["licence"] == "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)"
     assert meta["attribution"] == ATLAS.attribution
-    assert downloads.SOURCES[kind] in meta["sources"] and "SOURCES.md" in meta["sources"]
+    assert meta["title"].startswith("Territorial control in Syria: ") and "SOURCES.md" in meta["sources"]
     assert meta["dates"] == ("2024-12-05" if day else "2024-11-26 to 2024-12-10")
+
+
+def latin_words(value: str) -> set[str]:
+    """Latin words outside file names, code, URLs, column names and the names of sources and licences a reader
+    looks up as written."""
+    value = re.sub(r"`[^`]*`|\S+\.(csv|md)\b|https?://\S+|\(CC BY 4\.0\)|WGS84|10m|admin-1", " ", value)
+    names = {"GeoNames", "Who's", "On", "First", "Natural", "Earth", "CC", "BY"}
+    columns = {name for kind in ("places", "events", "areas") for name in read_csv(get(kind, None).body)[1][0]}
+    return {w for w in re.findall(r"[A-Za-z_']+[0-9]*", value) if w not in names | columns}
+
+
+@pytest.mark.parametrize("day", SCOPES)
+@pytest.mark.parametrize("kind", downloads.KINDS)
+def test_the_arabic_files_lead_with_arabic_words_and_keep_the_english_columns(
+    kind: downloads.Kind, day: date | None
+) -> None:
+    """Leading lines in Arabic; keys and column names the same in both editions, so one script reads either."""
+    english, arabic = get(kind, day), downloads.download(ATLAS, ANALYTICS, kind, day, "ar")
+    meta = json.loads(arabic.body)["metadata"] if kind == "zones" else read_csv(arabic.body)[0]
+    assert meta.keys() == metadata_of(kind, day).keys()
+    assert meta["title"].startswith("السيطرة على الأرض في سوريا") and "SOURCES.md" in meta["sources"]
+    assert meta["attribution"] == " ".join(ATLAS.attribution_in("ar").split())
+    for key in ("title", "dates", "sources"):
+        assert not latin_words(meta[key]), (key, meta[key])
+    assert arabic.filename == english.filename
+    if kind != "zones":
+        assert read_csv(arabic.body)[1][0].keys() == read_csv(english.body)[1][0].keys()
+
+
+def test_the_arabic_area_table_names_the_factions_in_arabic() -> None:
+    _, rows = read_csv(downloads.download(ATLAS, ANALYTICS, "areas", D("2024-12-05"), "ar").body)
+    labels = {f.id: f.label_ar for f in ATLAS.timeline.factions}
+    assert {r["faction_label"] for r in rows} == {labels[r["faction"]] for r in rows}
 
 
 def test_file_names_say_what_and_when() -> None:

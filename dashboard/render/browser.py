@@ -156,7 +156,7 @@ def browser_data(atlas: Atlas, basemap: str = "offline", lang: str = "en") -> Br
         "labels": [text.date_text(d, lang) for d in atlas.dates],
         "asOf": [s["as_of"] for s in specs],
         "factions": {
-            f.id: {"label": map_spec.faction_label(f, lang), "colour": f.colour, "ink": map_spec.ink(f.colour)}
+            f.id: {"label": f.label_in(lang), "colour": f.colour, "ink": map_spec.ink(f.colour)}
             for f in factions
         },
         "legend": [{e["faction"]: e["text"] for e in s["legend"]["entries"]} for s in specs],

@@ -27,13 +27,9 @@ def el(tag: str, children: Any = None, **props: Any) -> Node:
     return {"tag": tag, "props": props, "children": children if isinstance(children, list) else [children]}
 
 
-def label(faction: Faction, lang: str = "en") -> str:
-    return faction.label_ar if lang == "ar" else faction.label
-
-
 def badge(faction: Faction, lang: str = "en") -> tuple[str, dict[str, str]]:
     """The holder badge's text and style (the browser sets the same two on every date change)."""
-    return label(faction, lang), {"backgroundColor": faction.colour, "color": ink(faction.colour)}
+    return faction.label_in(lang), {"backgroundColor": faction.colour, "color": ink(faction.colour)}
 
 
 def head(content: PlacePanel, lang: str = "en") -> list[Node]:
@@ -74,7 +70,7 @@ def _source_cell(row: HistoryRow, lang: str) -> list[Any]:
 
 def _change(row: HistoryRow, lang: str) -> list[Any]:
     arrow = " ← " if lang == "ar" else " → "  # from the earlier holder to the later, in the reading direction
-    return [_dot(row.before), label(row.before, lang), arrow, _dot(row.after), label(row.after, lang)]
+    return [_dot(row.before), row.before.label_in(lang), arrow, _dot(row.after), row.after.label_in(lang)]
 
 
 def body(content: PlacePanel, lang: str = "en") -> list[Node]:

@@ -93,10 +93,6 @@ def _points(coordinates: Any) -> list[Any]:
     return [pt for part in coordinates for pt in _points(part)]
 
 
-def faction_label(faction: Faction, lang: str) -> str:
-    return faction.label_ar if lang == "ar" else faction.label
-
-
 def by_faction(atlas: Atlas, key: str) -> list[Any]:
     """A style expression: the colour of the faction whose id is the feature's property `key`."""
     return ["match", ["get", key], *[v for f in atlas.timeline.factions for v in (f.id, f.colour)], NO_COLOUR]
@@ -104,12 +100,12 @@ def by_faction(atlas: Atlas, key: str) -> list[Any]:
 
 def zone_hover(faction: Faction, area_km2: float, share: float, lang: str = "en") -> tuple[str, str]:
     """The two lines shown on hovering a faction's zone."""
-    return faction_label(faction, lang), f"{text.km2(area_km2, lang)} ({text.percent(share, lang)})"
+    return faction.label_in(lang), f"{text.km2(area_km2, lang)} ({text.percent(share, lang)})"
 
 
 def claimed_hover(faction: Faction, area_km2: float, lang: str = "en") -> tuple[str, str]:
     """The two lines shown on hovering ground whose latest change is only claimed."""
-    what = text.t("map.claimed_detail", lang, faction=faction_label(faction, lang), area=text.km2(area_km2, lang))
+    what = text.t("map.claimed_detail", lang, faction=faction.label_in(lang), area=text.km2(area_km2, lang))
     return text.t("map.claimed_title", lang), what
 
 
@@ -211,7 +207,7 @@ def _feature(feature: GeoJSON, kind: Kind, faction: Faction, area: float, hover:
 
 def marker_features(atlas: Atlas, holders: dict[str, str] | None, lang: str = "en") -> list[GeoJSON]:
     """The shown places as points: radius, names, label text in `lang`, and the holder (if `holders` is given)."""
-    labels = {f.id: faction_label(f, lang) for f in atlas.timeline.factions}
+    labels = {f.id: f.label_in(lang) for f in atlas.timeline.factions}
     features = []
     for place in shown_places(atlas):
         label = place.kind in LABEL_KINDS
@@ -241,7 +237,7 @@ def legend(atlas: Atlas, day: date, lang: str = "en") -> Legend:
     entries: list[LegendEntry] = [
         {
             "faction": f.id,
-            "label": faction_label(f, lang),
+            "label": f.label_in(lang),
             "colour": f.colour,
             "swatch": translucent(f.colour, ZONE_OPACITY),
             "ink": ink(f.colour),
@@ -249,7 +245,7 @@ def legend(atlas: Atlas, day: date, lang: str = "en") -> Legend:
             "share": share[f.id],
             "claimed_km2": claimed.get(f.id, 0.0),
             "text": text.rtl(
-                text.share_label(faction_label(f, lang), share[f.id], _of_own(claimed, held, f.id), lang), lang
+                text.share_label(f.label_in(lang), share[f.id], _of_own(claimed, held, f.id), lang), lang
             ),
             "hover": list(zone_hover(f, _area(held, f.id), share[f.id], lang)),
         }
@@ -270,10 +266,6 @@ def _of_own(claimed: dict[str, float], held: dict[str, GeoJSON], faction: str) -
     """The claimed part of a faction's ground as a fraction of that ground."""
     area = held[faction]["properties"]["area_km2"] if faction in held else 0.0
     return claimed.get(faction, 0.0) / area if area else 0.0
-
-
-def _attribution(atlas: Atlas, lang: str) -> str:
-    return atlas.attribution_ar if lang == "ar" and atlas.attribution_ar else atlas.attribution
 
 
 def focus_of(atlas: Atlas, place_id: str | None, lang: str = "en") -> Focus | None:
@@ -306,7 +298,7 @@ def map_spec(
         "legend": legend(atlas, day, lang),
         "claimed_style": {"hatch": HATCH, "outline": CLAIMED_OUTLINE},
         "changes_style": CHANGES,
-        "attribution": [text.rtl(part.strip(), lang) for part in _attribution(atlas, lang).split("·")],
+        "attribution": [text.rtl(part.strip(), lang) for part in atlas.attribution_in(lang).split("·")],
         "view": {"bounds": bounds(style["sources"].get("country", {}).get("data")), "center": CENTER, "zoom": ZOOM},
         "focus": focus_of(atlas, focus, lang),
         "since": since.isoformat() if since else None,
@@ -318,6 +310,6 @@ def describe(atlas: Atlas, day: date, lang: str = "en") -> str:
     """The text alternative of the map on `day`: the date, then each faction holding ground with its share."""
     share = shares(atlas, day)
     held = [f for f in atlas.timeline.factions if share[f.id] >= 0.0005]  # at least 0.1% as printed
-    shown = [f"{faction_label(f, lang)} {text.percent(share[f.id], lang)}" for f in held]
+    shown = [f"{f.label_in(lang)} {text.percent(share[f.id], lang)}" for f in held]
     parts = text.t("map.alt_join", lang).join(shown)
     return text.t("map.alt", lang, date=text.date_text(day, lang), parts=parts)
