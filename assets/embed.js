@@ -20,14 +20,14 @@
     if (!data || !Number.isInteger(index) || index < 0 || index >= data.dates.length) {
       return [noUpdate, noUpdate, ...C.downloads.formats.map(() => noUpdate)];
     }
-    const params = new URLSearchParams({ date: data.dates[index] });
+    const params = new URLSearchParams({ date: data.dates[index], ...data.params });
     if (place) params.set("place", place);
     const origin = window.location.origin;
     const embed = `${origin}/embed?${params}`;
     const escape = (text) =>
       text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
     const snippet =
-      `<figure style="margin:0">\n<iframe src="${escape(embed)}" title="${escape(data.titles[index])}" ` +
+      `<figure lang="${data.lang}" dir="${data.dir}" style="margin:0">\n<iframe src="${escape(embed)}" title="${escape(data.titles[index])}" ` +
       `style="width:100%;height:720px;border:0" loading="lazy"></iframe>\n` +
       `<figcaption>${escape(data.alts[index])}</figcaption>\n</figure>\n` +
       `<script>window.addEventListener("message",function(e){var h=e.data&&e.data["${data.message}"];` +

@@ -347,6 +347,9 @@ def share_panel(atlas: Atlas, lang: str = "en") -> dhtml.Details:
         "titles": [text.t("share.snippet_title", lang, title=title, date=text.date_text(d, lang)) for d in atlas.dates],
         "alts": [export.describe(atlas, d, lang) for d in atlas.dates],
         "message": HEIGHT_MESSAGE,
+        "params": {} if lang == text.LANGS[0] else {"lang": lang},  # every address this edition hands out keeps it
+        "lang": lang,
+        "dir": text.direction(lang),
     }
     links = [dhtml.A(fmt.upper(), id=f"{ids.SHARE_DOWNLOAD}-{fmt}", href="", download="") for fmt in DOWNLOADS]
     return dhtml.Details(

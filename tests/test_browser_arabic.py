@@ -94,6 +94,22 @@ def test_a_date_step_keeps_the_language_in_the_address(page: Any, app_url: str) 
     assert re.search(r"[?&]lang=ar(&|$)", page.evaluate("location.search"))
 
 
+def test_every_address_the_arabic_share_panel_hands_out_stays_arabic(page: Any, app_url: str) -> None:
+    """The link, the embed snippet (its iframe and its right-to-left caption) and the image downloads keep lang=ar:
+    a reader of the Arabic page who shares the map shares the Arabic map."""
+    open_map(page, f"{app_url}?lang=ar&date=2024-12-05&place=hama")
+    page.locator(f"#{ids.SHARE} summary").click()
+    page.wait_for_function("id => document.getElementById(id).value.includes('place=hama')", arg=ids.SHARE_LINK)
+    assert page.locator(f"#{ids.SHARE_LINK}").input_value().endswith("/?date=2024-12-05&lang=ar&place=hama")
+    snippet = page.locator(f"#{ids.SHARE_SNIPPET}").input_value()
+    assert snippet.startswith('<figure lang="ar" dir="rtl" ')
+    embed = re.search(r'<iframe src="([^"]+)"', snippet).group(1).replace("&amp;", "&")
+    assert embed.endswith("/embed?date=2024-12-05&lang=ar&place=hama")
+    png = page.locator(f"#{ids.SHARE_DOWNLOAD}-png").get_attribute("href")
+    assert png == "/export/png?date=2024-12-05&lang=ar&place=hama"
+    assert '<html lang="ar" dir="rtl">' in page.request.get(embed).text()
+
+
 def test_the_embed_in_arabic_is_right_to_left_with_its_place_in_arabic(page: Any, app_url: str) -> None:
     page.goto(f"{app_url}embed?lang=ar&date=2024-12-05&place=hama")
     page.wait_for_selector("#map[data-map-date]", state="attached")
