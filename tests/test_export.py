@@ -90,6 +90,9 @@ def test_arabic_names_in_legend_labels_and_title() -> None:
     places = next(t for t in fig["data"] if t.get("uid") == "places")
     assert "حلب" in places["text"]
     assert "كانون الأول" in fig["layout"]["title"]["text"]
+    titles = [f["layout"]["title"] for f in (export.static_figure(ATLAS, DAY), fig)]
+    sides = [(title["xanchor"], title["x"] > 0.5) for title in titles]
+    assert sides == [("left", False), ("right", True)]  # the title starts where the language's lines start
     legend = [t["name"] for t in fig["data"] if t.get("showlegend", True) and t.get("name")]
     assert legend[-1] == export.rtl("ادعاء فقط — ادعاء أحد الطرفين دون تأكيد", "ar")
     assert not any(c.isascii() and c.isalpha() for name in legend for c in name)  # no English left in it

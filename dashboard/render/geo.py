@@ -78,11 +78,16 @@ def drawing(spec: MapSpec) -> Figure:
         "hoverlabel": {"font": {"family": map_spec.LABEL_FONT}},
         "uirevision": UIREVISION,
         "meta": {"date": spec["date"]},
-        "title": {"text": spec["title"], "x": 0.01, "xanchor": "left", "y": 0.985, "font": {"size": 20}},
+        "title": {"text": spec["title"], **_title_side(spec["lang"]), "y": 0.985, "font": {"size": 20}},
         "template": _template(),
     }
     data = [*lines, *fills, *traces.map_traces(spec, "geo")]
     return {"data": data, "layout": layout, "background": spec["background"]}
+
+
+def _title_side(lang: str) -> dict[str, Any]:
+    """The title starts where the language's lines start: on the right in Arabic."""
+    return {"x": 0.99, "xanchor": "right"} if text.direction(lang) == "rtl" else {"x": 0.01, "xanchor": "left"}
 
 
 def framed(drawing: Figure, atlas: Atlas, *, lang: str, focus: Focus | None, view: View | None, legend: bool) -> Figure:
