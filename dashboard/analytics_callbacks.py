@@ -13,21 +13,17 @@ import json
 import logging
 import time
 from dataclasses import dataclass
-from datetime import date
-from typing import Any, cast
+from typing import Any
 
 import plotly.graph_objects as go
 from dash import ClientsideFunction, Dash, Input, Output, State, no_update
-from flask import Response, abort, request
 
-from dashboard import analytics, analytics_layout, charts, downloads, gis, ids, query, serving
+from dashboard import analytics, analytics_layout, charts, downloads, ids, routes, serving
 from dashboard.i18n import LANGS
 from dashboard.model import Atlas
 from dashboard.render import spec as map_spec
 
 log = logging.getLogger(__name__)
-DOWNLOAD_PATH = "/download/{scope}/{kind}.{ext}"
-SERIES = "all"
 
 
 @dataclass(frozen=True)
@@ -39,17 +35,10 @@ class Parts:
     below: list[Any]
 
 
-def download_url(kind: downloads.Kind, scope: str, lang: str) -> str:
-    """The file's address; the default language's has no `lang` (a file's words follow the page's language)."""
-    path = DOWNLOAD_PATH.format(scope=scope, kind=kind, ext=downloads.EXTENSIONS[kind])
-    return path if lang == LANGS[0] else f"{path}?lang={lang}"
-
-
-def attach(app: Dash, atlas: Atlas, index: int, *, basemap: str = "offline") -> dict[str, Parts]:
-    """Compute every figure once, serve the data (per language) and the downloads, register the callbacks; return
-    the views in each language."""
-    numbers = analytics.compute(atlas)
-    _serve_downloads(app, atlas, numbers)
+def attach(
+    app: Dash, atlas: Atlas, numbers: analytics.Analytics, index: int, *, basemap: str = "offline"
+) -> dict[str, Parts]:
+    """Serve the figures' data (per language), register the callbacks; return the views in each language."""
     register_callbacks(app, atlas, basemap)
     day = atlas.dates[index]
     parts = {}
@@ -67,7 +56,7 @@ def attach(app: Dash, atlas: Atlas, index: int, *, basemap: str = "offline") -> 
             area=charts.area_figure(atlas, numbers, day, lang),
             population=charts.population_figure(atlas, numbers, day, lang),
             coverage=numbers.coverage,
-            series={k: download_url(k, SERIES, lang) for k in downloads.KINDS},
+            series={k: routes.download_url(k, routes.SERIES, lang) for k in downloads.KINDS},
             lang=lang,
         )
         toolbar = [analytics_layout.toolbar(atlas.dates, lang)]
@@ -78,7 +67,7 @@ def attach(app: Dash, atlas: Atlas, index: int, *, basemap: str = "offline") -> 
 def _browser_data(atlas: Atlas, numbers: analytics.Analytics, lang: str = "en") -> dict[str, Any]:
     started = time.perf_counter()
     payload = analytics.browser_data(atlas, numbers, lang=lang)
-    payload["downloads"] = {k: download_url(k, "{date}", lang) for k in downloads.KINDS}
+    payload["downloads"] = {k: routes.download_url(k, "{date}", lang) for k in downloads.KINDS}
     payload["style"] = map_spec.CHANGES  # how the map draws ground that changed hands
     log.info("analytics: computed and packed in %.1f s", time.perf_counter() - started)
     return payload
@@ -89,52 +78,6 @@ def _data_key(atlas: Atlas) -> bytes:
     zones = {d.isoformat(): atlas.zones[d] for d in atlas.dates}
     inputs = [zones, repr(atlas.timeline), atlas.base_layers.get("governorates")]
     return json.dumps(inputs, sort_keys=True, ensure_ascii=False).encode()
-
-
-def _serve_downloads(app: Dash, atlas: Atlas, numbers: analytics.Analytics) -> None:
-    @functools.cache
-    def make(kind: downloads.Kind, day: date | None, lang: str) -> downloads.Download:
-        return downloads.download(atlas, numbers, kind, day, lang)
-
-    @functools.lru_cache(maxsize=16)
-    def make_gis(fmt: str, day: date | None, lang: str) -> downloads.Download:
-        return gis.zones_file(atlas, day, fmt, lang)
-
-    def download(scope: str, kind: str, ext: str) -> Response:
-        name = f"{kind}.{ext}"  # zones.shp.zip arrives as kind "zones.shp", ext "zip"
-        lang = _lang(request.args.get("lang"))
-        if name.startswith(f"{gis.LAYER}.") and name.removeprefix(f"{gis.LAYER}.") in gis.FORMATS:
-            made = make_gis(name.removeprefix(f"{gis.LAYER}."), _scope_day(scope, atlas), lang)
-        elif kind in downloads.KINDS and downloads.EXTENSIONS[cast(downloads.Kind, kind)] == ext:
-            made = make(cast(downloads.Kind, kind), _scope_day(scope, atlas), lang)
-        else:
-            abort(404)
-        response = Response(made.body, content_type=made.media_type)  # it names its charset
-        response.headers["Content-Disposition"] = f'attachment; filename="{made.filename}"'
-        response.headers["Cache-Control"] = "no-cache"
-        response.add_etag()
-        return response.make_conditional(request)
-
-    app.server.add_url_rule("/download/<scope>/<kind>.<ext>", "analytics_download", download)
-
-
-def _lang(raw: str | None) -> str:
-    """A file is named by its address: a language we do not have is a 404, as a date without a map is."""
-    lang, notice = query.read_lang(raw)
-    if notice:
-        abort(404, description=notice)
-    return lang
-
-
-def _scope_day(scope: str, atlas: Atlas) -> date | None:
-    """None for the whole series, else a date with a map; any date the date rule would change is a 404 (a file is
-    named by its date)."""
-    if scope == SERIES:
-        return None
-    day = query.exact_date(scope, atlas.dates)
-    if day is None:
-        abort(404, description=query.date_form(atlas.dates))
-    return day
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,20 @@ from typing import Any
 
 from dash import Dash
 
-from dashboard import analytics_callbacks, embed, figures, ids, language, layout, renders, security, serving, text
+from dashboard import (
+    analytics,
+    analytics_callbacks,
+    embed,
+    figures,
+    ids,
+    language,
+    layout,
+    renders,
+    routes,
+    security,
+    serving,
+    text,
+)
 from dashboard.callbacks import register_callbacks
 from dashboard.config import PROJECT_ROOT, Settings
 from dashboard.load import load_atlas
@@ -30,7 +43,8 @@ def create_app(settings: Settings, atlas: Atlas | None = None) -> Dash:
         serve_locally=True,
     )
     index = len(atlas.dates) - 1
-    analytics = analytics_callbacks.attach(app, atlas, index, basemap=settings.basemap)
+    numbers = analytics.compute(atlas)  # every figure the charts, the tables and the downloads show
+    parts = analytics_callbacks.attach(app, atlas, numbers, index, basemap=settings.basemap)
     heads, layouts = {}, {}
     for lang in text.LANGS:
         data = {**figures.browser_data(atlas, settings.basemap, lang), "search": search_options(atlas, lang)}
@@ -50,15 +64,16 @@ def create_app(settings: Settings, atlas: Atlas | None = None) -> Dash:
             index=index,
             label=text.date_text(atlas.dates[index], lang),
             search_options=[],  # map.js gives the search box its options from the map data once the map is drawn
-            stage=[map_key(atlas, index, lang), *analytics[lang].stage],
-            toolbar=[*analytics[lang].toolbar, embed.share_panel(atlas, lang)],
-            below=analytics[lang].below,
+            stage=[map_key(atlas, index, lang), *parts[lang].stage],
+            toolbar=[*parts[lang].toolbar, embed.share_panel(atlas, lang)],
+            below=parts[lang].below,
             lang=lang,
         )
     app.index_string = app.index_string.replace("{%favicon%}", language.HEAD)
     app.layout = layouts["en"]
     register_callbacks(app, atlas, index)
-    embed.register(app, atlas, renders.exports_for(atlas, settings.state_dir))
+    embed.register_share(app)
+    routes.install(app, atlas, numbers, renders.exports_for(atlas, settings.state_dir))
     security.install(app, embed_origins=settings.embed_origins, remote_map=settings.basemap != "offline")
     serving.install(app, layouts, language.referrer_lang)
     language.install(app, titles={lang: page_title(atlas, lang) for lang in text.LANGS}, heads=heads)

@@ -9,25 +9,21 @@ Framing headers (`frame-ancestors` for /embed, DENY elsewhere) come from `securi
 
 from __future__ import annotations
 
-import functools
 import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from urllib.parse import urlencode
 
 import plotly
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc
 from dash import html as dhtml
-from flask import Response, abort, redirect, request, send_file
-from werkzeug.wrappers import Response as WerkzeugResponse
 
-from dashboard import export, ids, query, renders, serving, text
+from dashboard import export, ids, query, text
 from dashboard.model import Atlas
 from dashboard.query import View
 from dashboard.render import panel
 from dashboard.render import spec as map_spec
-from dashboard.summary import find_place, place_panel
+from dashboard.summary import place_panel
 
 ALLOWED = ("date", "place", "center", "zoom", "bbox", "controls", "legend", "play", "lang")
 FLAGS = (("controls", True), ("legend", True), ("play", False))
@@ -258,73 +254,12 @@ def _place_html(atlas: Atlas, query: EmbedQuery) -> str:
     return panel.to_html(section)
 
 
-# ---------------------------------------------------------------- routes and the app's share panel
+# ---------------------------------------------------------------- the app's share panel
 
 
-def export_job(fmt: str, args: Mapping[str, str], atlas: Atlas) -> renders.Job | str:
-    """The export an address asks for, from the closed set `renders.report_jobs` lists, or the address of the
-    nearest one in it (a place without a summary: the whole country); anything else is a 404 that says why."""
-    lang = args.get("lang", "en")
-    if lang not in export.LANGS:
-        abort(404, description="lang is en or ar.")
-    if fmt in renders.SERIES:  # every date: one file whatever the date and place
-        return renders.Job(fmt, None, None, lang)
-    raw = args.get("date")
-    day = atlas.dates[-1] if raw is None else query.exact_date(raw, atlas.dates)
-    if day is None:  # one address per image: no aliases, no clamping (the date rule's strict form)
-        abort(404, description=query.date_form(atlas.dates))
-    place = find_place(atlas, args["place"]) if args.get("place") else None
-    if args.get("place") and place is None:
-        abort(404, description="No such place: use a place id, as in the app's share links.")
-    if place is not None and place.id not in atlas.summaries:
-        return f"{request.path}?{urlencode({'date': day.isoformat(), 'lang': lang})}"
-    return renders.Job(fmt, day, place.id if place else None, lang)
-
-
-def register(app: Dash, atlas: Atlas, exports: renders.Exports) -> None:
-    """/embed, plotly.js for it, /export/<format> downloads (`renders`: a closed set, cached on disk), and the share
-    panel's callback. Each language's replay is made before the first visitor asks (`serving.warm`)."""
-    server = app.server
-    script_urls = (app.get_asset_url("constants.js"), app.get_asset_url("embed.js"))  # the names, then the script
-
-    @functools.cache
-    def replay(lang: str) -> export.Replay:
-        return export.Replay(atlas, lang)
-
-    server.extensions.setdefault(serving.LATER, []).extend(functools.partial(replay, lang) for lang in export.LANGS)
-
-    @functools.lru_cache(maxsize=32)  # a page is about 1.6 MB
-    def embed_page(q: EmbedQuery) -> str:
-        # The key and the date controls are the page's own (`page`): the figure has neither.
-        figure = replay(q.lang).figure(start=q.day, place=q.place, view=q.view, legend=False, controls=False)
-        return page(atlas, q, figure, script_urls=script_urls)
-
-    def embed() -> Response:
-        return Response(embed_page(parse_query(request.args, atlas)), mimetype="text/html")
-
-    def plotly_js() -> Response:
-        body = export.PLOTLY_JS.read_bytes()
-        return Response(body, mimetype="text/javascript", headers={"Cache-Control": "public, max-age=31536000"})
-
-    def download(fmt: str) -> Response | WerkzeugResponse:
-        if fmt not in DOWNLOADS:
-            abort(404)
-        job = export_job(fmt, request.args, atlas)
-        if isinstance(job, str):
-            return redirect(job)
-        try:
-            path = exports.file(job)
-        except renders.BusyError:
-            headers = {"Retry-After": str(renders.RETRY_AFTER)}
-            return Response("Busy rendering: try again shortly.\n", 503, mimetype="text/plain", headers=headers)
-        response = send_file(path, mimetype=MIMETYPES[fmt], max_age=3600, conditional=True)
-        response.headers["Content-Disposition"] = f'attachment; filename="{job.filename()}"'
-        response.set_etag(path.stem)  # content-addressed: the same on every machine
-        return response
-
-    server.add_url_rule("/embed", "embed", embed)
-    server.add_url_rule(PLOTLY_PATH, "embed_plotly", plotly_js)
-    server.add_url_rule(f"{EXPORT_PREFIX}<fmt>", "export_download", download)
+def register_share(app: Dash) -> None:
+    """The share panel's callback: `assets/embed.js` writes the link, the snippet and the downloads' addresses for
+    the view on screen (the routes that answer them are in `routes.py`)."""
     app.clientside_callback(
         ClientsideFunction(namespace="dashboardEmbed", function_name="share"),
         Output(ids.SHARE_LINK, "value"),

@@ -43,7 +43,7 @@ FLOW = [
     ("render/traces", "render/geo", "render/replay", "render/images", "render/browser", "render/panel"),
 ]
 LATER = ("figures", "charts", "language", "layout", "callbacks", "embed", "downloads", "analytics_layout",
-         "analytics_callbacks", "security", "serving", "app", "live_data", "cli", "export")  # fmt: skip
+         "analytics_callbacks", "security", "serving", "routes", "app", "live_data", "cli", "export")  # fmt: skip
 
 
 @pytest.mark.parametrize("level", range(len(FLOW)))
@@ -53,6 +53,17 @@ def test_imports_point_one_way(level: int) -> None:
     for module in FLOW[level]:
         imports = imported_modules(PACKAGE / f"{module}.py")
         assert not imports & banned, (module, imports & banned)
+
+
+def test_every_route_is_in_the_routes_table() -> None:
+    """A path a visitor can ask for is registered in routes.py; serving.py only names the content-hashed data."""
+    registering = {
+        path.relative_to(PACKAGE).as_posix()
+        for path in PACKAGE.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Attribute) and node.attr in {"add_url_rule", "route"}
+    }
+    assert registering == {"routes.py", "serving.py"}
 
 
 def test_model_does_no_io_and_imports_no_project_module() -> None:

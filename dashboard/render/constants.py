@@ -20,7 +20,7 @@ HEADER = "/* Generated from dashboard/ids.py and the map spec by `python -m dash
 
 
 def constants() -> dict[str, Any]:
-    from dashboard import analytics_callbacks, embed  # noqa: PLC0415  (they import the web stack)
+    from dashboard import embed, routes  # noqa: PLC0415  (they import the web stack)
 
     return {
         "ids": {name: value for name, value in vars(ids).items() if name.isupper() and isinstance(value, str)},
@@ -37,7 +37,7 @@ def constants() -> dict[str, Any]:
         },
         "under": {"zones": "zones", "places": "places"},  # a spec layer's `under`: see render.spec.Layer
         "downloads": {
-            "day": analytics_callbacks.DOWNLOAD_PATH,
+            "day": routes.DOWNLOAD_PATH,
             "formats": list(embed.DOWNLOADS),
             "export": embed.EXPORT_PREFIX,
             "heightMessage": embed.HEIGHT_MESSAGE,
