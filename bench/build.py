@@ -17,7 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dashboard.build import build_days, dumps, zone_files
 from dashboard.config import DEFAULT_DATA_DIR
-from dashboard.load import Report, read_inputs
+from dashboard.load import read_inputs
+from dashboard.problems import Report
 
 
 @click.command()

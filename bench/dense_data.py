@@ -29,7 +29,8 @@ import shapely
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dashboard.config import DEFAULT_DATA_DIR
-from dashboard.load import Report, country_outline, read_base_layers
+from dashboard.problems import Report
+from dashboard.read_geo import country_outline, read_base_layers
 from dashboard.zones import LON_SCALE
 
 ROOT = Path(__file__).resolve().parent.parent

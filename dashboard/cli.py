@@ -11,8 +11,8 @@ import click
 from dashboard.config import BASEMAPS, DEFAULT_DATA_DIR, Settings
 
 if TYPE_CHECKING:
-    from dashboard.load import Problem
     from dashboard.model import Atlas
+    from dashboard.problems import Problem
 
 DATA_DIR_OPTION = click.option(
     "--data-dir",
@@ -54,7 +54,7 @@ def run(data_dir: Path, host: str, port: int, basemap: str, debug: bool) -> None
 
     from dashboard import serving
     from dashboard.app import create_app
-    from dashboard.load import DataError
+    from dashboard.problems import DataError
 
     settings = replace(Settings.from_env(), data_dir=data_dir, host=host, port=port, basemap=basemap, debug=debug)
     try:
@@ -70,8 +70,8 @@ def run(data_dir: Path, host: str, port: int, basemap: str, debug: bool) -> None
 @DATA_DIR_OPTION
 def validate(data_dir: Path) -> None:
     """Check every input file; list each problem with its file, row or feature, and rule."""
-    from dashboard.load import DataError
     from dashboard.load import validate as validate_inputs
+    from dashboard.problems import DataError
 
     try:
         problems = validate_inputs(data_dir)
@@ -94,7 +94,8 @@ def _fail(problems: list[Problem], last: str) -> NoReturn:
 def build(data_dir: Path) -> None:
     """Regenerate zones/YYYY-MM-DD.geojson from places, events and overrides."""
     from dashboard.build import build_days, day_problems, write_zones, zone_files
-    from dashboard.load import DataError, Report, read_inputs
+    from dashboard.load import read_inputs
+    from dashboard.problems import DataError, Report
     from dashboard.timeline import timeline_dates
 
     report = Report()
@@ -126,7 +127,9 @@ def build(data_dir: Path) -> None:
 def info(data_dir: Path, compare: bool) -> None:
     """Dates, factions, and each faction's area and share per date (in brackets: the share of its zone that is
     only claimed)."""
-    from dashboard.load import DataError, Report, load_atlas, read_published
+    from dashboard.load import load_atlas
+    from dashboard.problems import DataError, Report
+    from dashboard.read_tables import read_published
     from dashboard.stats import combined_percent, held_and_claimed
 
     try:
@@ -184,8 +187,9 @@ def info(data_dir: Path, compare: bool) -> None:
 @DATA_DIR_OPTION
 def sources(data_dir: Path) -> None:
     """Who backs the record: rows per domain and per URL, and the confidence mix."""
-    from dashboard.load import Report, read_inputs
+    from dashboard.load import read_inputs
     from dashboard.model import INFERRED
+    from dashboard.problems import Report
     from dashboard.sourcing import tally
     from dashboard.timeline import sourced
 
@@ -221,7 +225,8 @@ LANG_OPTION = click.option("--lang", default="en", show_default=True, type=click
 
 
 def _atlas(data_dir: Path) -> Atlas:
-    from dashboard.load import DataError, load_atlas
+    from dashboard.load import load_atlas
+    from dashboard.problems import DataError
 
     try:
         return load_atlas(data_dir)

@@ -31,8 +31,9 @@ from flask import Flask
 from dashboard import serving
 from dashboard.app import create_app
 from dashboard.config import Settings
-from dashboard.load import DataError, load_atlas
+from dashboard.load import load_atlas
 from dashboard.model import Atlas
+from dashboard.problems import DataError
 
 log = logging.getLogger(__name__)
 

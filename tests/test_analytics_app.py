@@ -21,6 +21,8 @@ D = date.fromisoformat
 ATLAS = toy_atlas()
 ANALYTICS = analytics.compute(ATLAS)
 ANALYTICS_JS = Path(__file__).resolve().parent.parent / "assets" / "analytics.js"
+# analytics-data.js, analytics-maps.js, analytics.js
+ANALYTICS_PARTS = sorted(ANALYTICS_JS.parent.glob("analytics*.js"))
 
 
 # ---------------------------------------------------------------- charts
@@ -165,7 +167,7 @@ def test_every_clientside_function_exists_in_analytics_js(app) -> None:
 
 
 def test_element_ids_used_by_analytics_js_exist() -> None:
-    source = ANALYTICS_JS.read_text(encoding="utf-8")
+    source = "".join(p.read_text(encoding="utf-8") for p in ANALYTICS_PARTS)
     used = set(re.findall(r'getElementById\("([a-z-]+)"\)', source))
     used |= {s for s in re.findall(r"#([a-z][a-z-]+)[ \"\[]", source) if not re.fullmatch("[0-9a-f]{6}", s)}
     used |= set(re.findall(r'(?:trigger ===|set\()\s*"([a-z-]+)"', source))

@@ -1,8 +1,9 @@
 """The analytics views in real headless Chromium: charts linked to the slider both ways, the changes view on the map
 and in its list, the side-by-side map, the download links.
 
-Waits end on events: MapLibre 'idle' (map.js sets #map[data-map-date]; analytics.js sets #changes-panel[data-drawn],
-[data-highlight] and #compare[data-compare-date]) or a DOM / figure change. Screenshots go to tests/artifacts/.
+Waits end on events: MapLibre 'idle' (map.js sets #map[data-map-date]; analytics-maps.js sets
+#changes-panel[data-drawn], [data-highlight] and #compare[data-compare-date]) or a DOM / figure change. Screenshots go
+to tests/artifacts/.
 """
 
 from __future__ import annotations

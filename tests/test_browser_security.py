@@ -30,8 +30,9 @@ from werkzeug.serving import make_server
 from dashboard import ids
 from dashboard.build import build_days, write_zones, zone_files
 from dashboard.config import Settings
-from dashboard.load import Report, load_atlas, read_inputs
+from dashboard.load import load_atlas, read_inputs
 from dashboard.model import Atlas
+from dashboard.problems import Report
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,9 @@ from datetime import date
 from shapely.geometry import Point, box
 
 from dashboard import build
-from dashboard.load import DatasetInfo, Inputs
+from dashboard.load import Inputs
 from dashboard.model import Event, Faction, Place, Timeline
+from dashboard.rows import DatasetInfo
 from dashboard.zones import KM_PER_DEGREE, LON_SCALE
 
 D = date.fromisoformat

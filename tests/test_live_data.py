@@ -15,7 +15,8 @@ from werkzeug.test import Client
 from dashboard.build import build_days, write_zones, zone_files
 from dashboard.config import Settings
 from dashboard.live_data import SNAPSHOT, LiveServer
-from dashboard.load import DataError, Report, read_inputs
+from dashboard.load import read_inputs
+from dashboard.problems import DataError, Report
 
 VALID = Path(__file__).resolve().parent / "fixtures" / "valid"
 

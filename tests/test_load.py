@@ -19,7 +19,8 @@ import pytest
 import yaml
 
 from dashboard.build import build_days, write_zones, zone_files
-from dashboard.load import DataError, Problem, Report, load_atlas, read_inputs, validate
+from dashboard.load import load_atlas, read_inputs, validate
+from dashboard.problems import DataError, Problem, Report
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VALID = FIXTURES / "valid"

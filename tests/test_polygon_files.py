@@ -13,8 +13,9 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from dashboard.load import Report, read_inputs
+from dashboard.load import read_inputs
 from dashboard.polygon_files import PolygonFileError, polygon_files, read_feature_collection
+from dashboard.problems import Report
 
 VALID = Path(__file__).resolve().parent / "fixtures" / "valid"
 OVERRIDE = VALID / "zones" / "overrides" / "2024-11-29.geojson"

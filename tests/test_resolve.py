@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from shapely.geometry import box
 
-from dashboard.load import area_members
 from dashboard.model import AreaEvent, Event, Place
+from dashboard.read_geo import area_members
 from dashboard.timeline import follow_order, resolve_events, sourced
 
 D = date.fromisoformat

@@ -19,7 +19,8 @@ from dashboard import ids
 from dashboard.build import build_days, write_zones, zone_files
 from dashboard.config import Settings
 from dashboard.live_data import SNAPSHOT, LiveServer
-from dashboard.load import Report, load_atlas, read_inputs, validate
+from dashboard.load import load_atlas, read_inputs, validate
+from dashboard.problems import Report
 from dashboard.security import depth
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,4 +1,4 @@
-"""Headers, the callback body check and error pages on the toy atlas (security.py), and link validation (load.py)."""
+"""Headers, the callback body check and error pages on the toy atlas (security.py), and link validation (rows.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from toy import toy_atlas
 from dashboard import ids
 from dashboard.app import create_app
 from dashboard.config import Settings
-from dashboard.load import Report, read_events, read_summaries
+from dashboard.problems import Report
+from dashboard.read_events import read_events
+from dashboard.read_tables import read_summaries
 from dashboard.security import check_origins, content_security_policy
 
 ATLAS = toy_atlas()
@@ -231,7 +233,7 @@ def test_the_app_is_not_in_debug_mode_unless_asked(app: Dash) -> None:
     assert not Settings.from_env({}).debug and Settings.from_env({"DASHBOARD_DEBUG": "1"}).debug
 
 
-# ---------------------------------------------------------------- analyst links (load.py)
+# ---------------------------------------------------------------- analyst links (rows.py)
 
 BAD_URLS = [
     "javascript:alert(1)",

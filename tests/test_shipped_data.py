@@ -11,8 +11,9 @@ import shapely
 from shapely.geometry import Point, shape
 
 from dashboard.config import DEFAULT_DATA_DIR
-from dashboard.load import Inputs, Report, load_atlas, read_inputs, validate
+from dashboard.load import Inputs, load_atlas, read_inputs, validate
 from dashboard.model import Atlas
+from dashboard.problems import Report
 from dashboard.sourcing import meets_confirmed_rule, site_of
 from dashboard.timeline import events_by_place, holder_on, sourced
 from dashboard.zones import geodesic_area_km2
