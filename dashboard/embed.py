@@ -27,7 +27,7 @@ from dashboard.summary import place_panel
 
 ALLOWED = ("date", "place", "center", "zoom", "bbox", "controls", "legend", "play", "lang")
 FLAGS = (("controls", True), ("legend", True), ("play", False))
-PLOTLY_PATH = f"/_embed/plotly-{plotly.__version__}.min.js"
+PLOTLY_PATH = f"/_embed/plotly-geo-{plotly.__version__}.min.js"
 DOWNLOADS = ("png", "svg", "pdf", "gif", "html")
 MIMETYPES = {
     "png": "image/png",

@@ -66,7 +66,7 @@ def write_site(
     if out.exists():
         shutil.rmtree(out)
     site = Site(out)
-    plotly_js = site.hashed("assets", "plotly.min.js", export.PLOTLY_JS.read_bytes())
+    plotly_js = site.hashed("assets", export.PLOTLY_JS.name, export.PLOTLY_JS.read_bytes())
     names = ("constants.js", "embed.js")  # the names embed.js reads, then embed.js
     scripts = tuple(site.hashed("assets", name, (PROJECT_ROOT / "assets" / name).read_bytes()) for name in names)
     pages = _embed_pages(atlas, site, plotly_js, scripts)

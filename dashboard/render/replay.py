@@ -11,12 +11,10 @@ import gzip
 import html
 import json
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-import plotly
-
 from dashboard import text
+from dashboard.config import PROJECT_ROOT
 from dashboard.model import Atlas
 from dashboard.render import geo
 from dashboard.render import spec as map_spec
@@ -24,7 +22,9 @@ from dashboard.render.geo import Figure, View
 
 SLIDER_HEIGHT = 86
 FRAME_MS = 900
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+# plotly.js's geo bundle (the trace types a geo map draws: a third of plotly.min.js), vendored by
+# vendor/plotly-geo/fetch.sh at the version the plotly package ships.
+PLOTLY_JS = PROJECT_ROOT / "vendor" / "plotly-geo" / "plotly-geo.min.js"
 AttrPath = tuple[str, ...]
 
 
