@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import re
 from pathlib import Path
 
+import brotli
 import plotly
 import pytest
 from toy import D, toy_atlas
@@ -124,6 +126,19 @@ def test_framing_is_allowed_on_embed_only(client) -> None:
 def test_plotly_is_served_locally_for_the_embed(client) -> None:
     response = client.get(embed.PLOTLY_PATH)
     assert response.status_code == 200 and response.data == export.PLOTLY_JS.read_bytes()
+    assert "Content-Encoding" not in response.headers
+
+
+@pytest.mark.parametrize(("accepted", "encoding"), [("gzip, deflate, br, zstd", "br"), ("gzip", "gzip")])
+def test_the_embeds_plotly_is_compressed_once_at_the_highest_level(client, accepted: str, encoding: str) -> None:
+    """Brotli where the browser takes it (at quality 11: smaller than gzip at 9, which the per-response level is
+    not); the same bytes once decoded."""
+    response = client.get(embed.PLOTLY_PATH, headers={"Accept-Encoding": accepted})
+    assert response.headers["Content-Encoding"] == encoding and "Accept-Encoding" in response.headers["Vary"]
+    decode = brotli.decompress if encoding == "br" else gzip.decompress
+    assert decode(response.data) == export.PLOTLY_JS.read_bytes()
+    raw = export.PLOTLY_JS.stat().st_size
+    assert len(response.data) < raw * (0.3 if encoding == "br" else 0.35)
 
 
 def test_the_embeds_plotly_is_the_geo_bundle_of_the_version_the_python_package_ships() -> None:
