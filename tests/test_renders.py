@@ -95,6 +95,20 @@ def test_a_failed_render_reaches_every_waiter_and_the_next_request_tries_again(t
     assert renderer.pending == {} and renderer.get(tmp_path / "x.png", lambda: b"ok").read_bytes() == b"ok"
 
 
+def test_chromium_is_restarted_every_few_renders_even_while_more_wait(tmp_path: Path) -> None:
+    """Its memory grows with every render: a server busy without pause must still get a fresh one (a restart that
+    waited for an empty queue never came under a steady stream of exports)."""
+    restarts: list[int] = []
+    renderer = Renderer(size=8, wait=10, restart_every=3, restart=lambda: restarts.append(renderer.renders))
+    gate = Gate()
+    with ThreadPoolExecutor(7) as pool:
+        waiting = [pool.submit(renderer.get, tmp_path / f"{n}.png", gate.draw) for n in range(7)]
+        until(lambda: len(renderer.pending) == 7)  # every one queued before the first finishes
+        gate.opened.set()
+        assert len([w.result() for w in waiting]) == 7
+    assert restarts == [3, 6]
+
+
 # ---------------------------------------------------------------- the closed set and the cache key
 
 
