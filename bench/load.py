@@ -152,7 +152,7 @@ class User:
             for url in self.site.assets + self.site.data:
                 self.request("page", "GET", url)
         self.callback("page", "from_url", [query])
-        self.callback("page", "panel", [place], [self.site.dates.index(date)])
+        self.callback("page", "panel", [place], [self.site.dates.index(date), query])
 
     def embed(self) -> None:
         self.request("embed", "GET", "/embed" + self.rng.choice(ARTICLES))
@@ -170,9 +170,9 @@ class User:
             for url in self.site.data:
                 self.request(action, "GET", url)
         else:
-            place = self.rng.choice(self.site.places)
-            self.callback(action, "click", [{"points": [{"customdata": place}]}])
-            self.callback(action, "panel", [place], [self.rng.randrange(len(self.site.dates))])
+            place, lang = self.rng.choice(self.site.places), self.rng.choice(("", "?lang=ar"))
+            self.callback(action, "click", [{"points": [{"customdata": place}]}], [lang])  # State: the address
+            self.callback(action, "panel", [place], [self.rng.randrange(len(self.site.dates)), lang])
 
     def run(self, until: float) -> None:
         time.sleep(self.rng.uniform(0, 3))  # users arrive over the first seconds
