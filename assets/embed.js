@@ -128,11 +128,14 @@
       byId(ID.PREV).addEventListener("click", () => step(-1));
       byId(ID.NEXT).addEventListener("click", () => step(1));
       play.addEventListener("click", toggle);
-      /* ← and → step and space plays anywhere but in a control that has its own use for them. */
+      /* ← and → step and space plays anywhere but in a control that has its own use for them. An arrow steps
+       * towards its end of the range: right to left (embed.py's dir; the browser mirrors the range input and its
+       * own keys), → is the earlier date. */
       document.addEventListener("keydown", (event) => {
         if (event.altKey || event.ctrlKey || event.metaKey || event.target.closest("input, textarea, select")) return;
         if (event.key === " " && event.target.closest("button, a, summary")) return;
-        const act = { ArrowLeft: () => step(-1), ArrowRight: () => step(1), " ": toggle }[event.key];
+        const right = getComputedStyle(range).direction === "rtl" ? -1 : 1;
+        const act = { ArrowLeft: () => step(-right), ArrowRight: () => step(right), " ": toggle }[event.key];
         if (!act) return;
         event.preventDefault();
         act();

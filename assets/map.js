@@ -205,12 +205,14 @@
     return M.show(index);
   };
 
-  /* Arrow keys step and space plays anywhere on the page, except where they already mean something. */
+  /* Arrow keys step and space plays anywhere on the page, except where they already mean something. An arrow
+   * clicks the step button on its side: → the previous day where the slider is mirrored (right to left). */
   document.addEventListener("keydown", (event) => {
     const target = event.target;
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     if (target.closest("input, textarea, select, [role=slider], [role=combobox], .dash-dropdown")) return;
-    const button = { ArrowLeft: ID.PREV, ArrowRight: ID.NEXT, " ": ID.PLAY }[event.key];
+    const [left, right] = window.dashboardScrub.mirrored() ? [ID.NEXT, ID.PREV] : [ID.PREV, ID.NEXT];
+    const button = { ArrowLeft: left, ArrowRight: right, " ": ID.PLAY }[event.key];
     if (!button || (event.key === " " && target.closest("button"))) return;
     event.preventDefault();
     document.getElementById(button).click();

@@ -6,7 +6,7 @@
  * draws the date with assets/map.js's `dashboardDraw` (MapLibre switches layers in this task, the next frame
  * shows the new date whole) and sets the slider's value by `set_props` once MapLibre is idle after that frame.
  *
- * Inputs: an arrow key on the slider's handle; a press, drag or touch anywhere on the slider (track, marks,
+ * Inputs: an arrow key on the slider's handle (in the slider's direction: mirrored right to left); a press, drag or touch anywhere on the slider (track, marks,
  * handle: the value under the pointer, as the slider computes it); the ◀/▶ buttons (and the keys that click
  * them, in map.js); play and each tick of it (map.js's `step` and `togglePlay` call `goTo`); a click on a chart
  * point (analytics.js's `listenForDates`). Until the map data is loaded, `dashboardDraw` says no and the value goes
@@ -21,6 +21,14 @@
 
   const thumb = () => document.querySelector(`${SLIDER} [role=slider]`);
   const last = () => Number(thumb().getAttribute("aria-valuemax"));
+
+  /* Right to left, the slider is mirrored (layout.py's `reverse` where the page's direction is rtl): the first
+   * date on the right, → the earlier date, a press measured from the right edge. Read from the page, so that the
+   * keys and presses follow the slider the layout drew. */
+  function mirrored() {
+    const slider = document.querySelector(SLIDER);
+    return Boolean(slider) && getComputedStyle(slider).direction === "rtl";
+  }
 
   /* The date the slider shows, or will once Dash has the value drawn last. */
   function current() {
@@ -50,10 +58,12 @@
     );
   }
 
-  /* The slider's value under a pointer, as the slider itself computes it (the root's box, rounded to a date). */
+  /* The slider's value under a pointer, as the slider itself computes it (the root's box, rounded to a date),
+   * from the left edge, or from the right edge where it is mirrored. */
   function valueAt(root, clientX) {
     const box = root.getBoundingClientRect();
-    const share = Math.min(Math.max((clientX - box.left) / box.width, 0), 1);
+    const fromStart = mirrored() ? box.right - clientX : clientX - box.left;
+    const share = Math.min(Math.max(fromStart / box.width, 0), 1);
     return Math.round(share * last());
   }
 
@@ -62,11 +72,13 @@
     event.stopPropagation();
   }
 
-  /* Arrow keys on the handle. */
+  /* Arrow keys on the handle: ← / → move towards that end of the slider (→ is the later date, or the earlier one
+   * where the slider is mirrored), ↑ is always the later date and ↓ the earlier, as the slider's own keys do. */
   document.addEventListener(
     "keydown",
     (event) => {
-      const delta = { ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1 }[event.key];
+      const towardsRight = mirrored() ? -1 : 1;
+      const delta = { ArrowLeft: -towardsRight, ArrowDown: -1, ArrowRight: towardsRight, ArrowUp: 1 }[event.key];
       if (!delta || !event.target.closest || !event.target.closest(`${SLIDER} [role=slider]`)) return;
       if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
       take(event);
@@ -121,5 +133,5 @@
 
   const superseded = (index) => pending !== null && pending !== index;
 
-  window.dashboardScrub = { goTo, current, superseded };
+  window.dashboardScrub = { goTo, current, superseded, mirrored };
 })();

@@ -136,10 +136,11 @@
     if (note && note.textContent !== text) note.textContent = text;
   }
 
-  /* On phones the slider labels only key dates (style.css); one too close to the one before it is hidden. */
+  /* On phones the slider labels only key dates (style.css); one too close to the one before it is hidden (the one
+   * before it in time: on its left, or on its right where the slider is mirrored, right to left). */
   const phone = window.matchMedia("(max-width: 599px)");
   function thinMarks() {
-    let right = -Infinity;
+    let kept = null; // the box of the last label shown
     for (const mark of document.querySelectorAll(`#${ID.SLIDER} .dash-slider-mark`)) {
       if (!mark.style.fontWeight) continue;
       mark.classList.remove("crowded");
@@ -148,9 +149,9 @@
       range.setStart(text, 0);
       range.setEnd(text, text.textContent.includes("\n") ? text.textContent.indexOf("\n") : text.length);
       const box = range.getBoundingClientRect();
-      const crowded = phone.matches && box.left < right + 6;
+      const crowded = phone.matches && kept !== null && box.left < kept.right + 6 && box.right > kept.left - 6;
       mark.classList.toggle("crowded", crowded);
-      if (!crowded) right = box.right;
+      if (!crowded) kept = box;
     }
   }
   window.addEventListener("resize", () => requestAnimationFrame(thinMarks));

@@ -39,12 +39,6 @@ MIMETYPES = {
 HEIGHT_MESSAGE = "syria-map-height"
 # The words /embed adds around the map (English only for now; to move into the text catalogue).
 WORDS = {
-    "date": "Date",
-    "previous": "Previous day",
-    "next": "Next day",
-    "previous_tip": "Previous day (←)",
-    "next_tip": "Next day (→)",
-    "play_tip": "Play / pause (space)",
     "veil": "Tap to move and zoom the map",
     "map": "Map",
 }
@@ -139,15 +133,27 @@ def page(
         f'<div id="{ids.MAP_KEY}" class="key"><p>{_bold(legends[query.day]["title"])}</p><ul>{key}</ul>'
         f'<p class="claimed"><span class="swatch hatch"></span>{e(legends[query.day]["claimed"])}</p></div>'
     )
+    # The date controls in the page's direction, with the app's words (layout.controls): right to left the range
+    # input is mirrored by the browser (the first date on the right, → the earlier date), ◀ / Play / ▶ flow from
+    # the right and each step button points to the end of the range it steps to; assets/embed.js reads the
+    # direction from the page for its keys.
+    def say(key: str) -> str:
+        return e(text.t(key, lang))
+
+    earlier, later = ("▶", "◀") if direction == "rtl" else ("◀", "▶")
     button = '<button type="button" id="{}" class="step" aria-label="{}" title="{}">{}</button>'
-    controls_html = f"""<div class="controls" role="group" aria-label="{e(words["date"])}">
+    previous = button.format(ids.PREV, say("page.previous_label"), say("page.previous"), earlier)
+    following = button.format(ids.NEXT, say("page.next_label"), say("page.next"), later)
+    play_text = e(data["words"]["play"])
+    play = f'<button type="button" id="{ids.PLAY}" class="play" title="{say("page.play_title")}">{play_text}</button>'
+    controls_html = f"""<div class="controls" role="group" dir="{direction}" aria-label="{say("page.date")}">
 <div class="buttons">
-{button.format(ids.PREV, e(words["previous"]), e(words["previous_tip"]), "◀")}
-<button type="button" id="{ids.PLAY}" class="play" title="{e(words["play_tip"])}">{e(data["words"]["play"])}</button>
-{button.format(ids.NEXT, e(words["next"]), e(words["next_tip"]), "▶")}
+{previous}
+{play}
+{following}
 </div>
 <input type="range" id="{ids.SLIDER}" min="0" max="{len(atlas.dates) - 1}" step="1" value="{index}"
- aria-label="{e(words["date"])}" aria-valuetext="{e(day_text)}">
+ aria-label="{say("page.date")}" aria-valuetext="{e(day_text)}">
 </div>"""
     attribution = " · ".join(e(part) for part in spec["attribution"])
     return f"""<!DOCTYPE html>

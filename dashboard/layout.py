@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.i18n import LANGS, plotly_config, section, t
+from dashboard.i18n import LANGS, direction, plotly_config, section, t
 from dashboard.model import Faction
 from dashboard.render import panel as panel_renderer
 from dashboard.summary import PlacePanel
@@ -112,15 +112,26 @@ def switch(lang: str) -> html.Nav:
 
 
 def controls(*, marks: dict[int, Any], index: int, label: str, lang: str = "en") -> html.Section:
+    """◀ / Play / ▶, the speeds, the date and the slider, in the page's direction.
+
+    Right to left (Arabic) the slider is mirrored with the library's own `reverse` (Radix's `inverted`): the first
+    date on the right, the filled track from the right, and its arrow keys flipped (→ is the earlier date). The
+    section says its direction in `dir`; assets/scrub.js and map.js read the slider's computed direction from the
+    page, so its keys, presses and drags follow. The buttons flow with the direction (◀ first, on the start side)
+    and point to the end of the slider they step to: in Arabic "previous day" is on the right and points right.
+    """
+    mirrored = direction(lang) == "rtl"
+    earlier, later = ("▶", "◀") if mirrored else ("◀", "▶")
     return html.Section(
         className="controls",
+        dir=direction(lang),
         **{"aria-label": t("page.date", lang)},
         children=[
             html.Div(
                 className="buttons",
                 children=[
                     html.Button(
-                        "◀",
+                        earlier,
                         id=ids.PREV,
                         className="step",
                         title=t("page.previous", lang),
@@ -128,7 +139,7 @@ def controls(*, marks: dict[int, Any], index: int, label: str, lang: str = "en")
                     ),
                     html.Button(t("map.play", lang), id=ids.PLAY, className="play", title=t("page.play_title", lang)),
                     html.Button(
-                        "▶", id=ids.NEXT, className="step", title=t("page.next", lang),
+                        later, id=ids.NEXT, className="step", title=t("page.next", lang),
                         **{"aria-label": t("page.next_label", lang)},
                     ),
                     dcc.RadioItems(
@@ -157,6 +168,7 @@ def controls(*, marks: dict[int, Any], index: int, label: str, lang: str = "en")
                 marks=marks,
                 updatemode="drag",
                 allow_direct_input=False,
+                reverse=mirrored,
             ),
         ],
     )
