@@ -39,7 +39,7 @@ def parse_query(search: str | None, atlas: Atlas, default_index: int) -> Query:
     lang = search_lang(search if isinstance(search, str) else None)
     day, date_notice = query.read_date(first.get("date"), atlas.dates, atlas.dates[default_index], lang)
     place, place_notice = query.read_place(first.get("place"), atlas, lang)
-    since, since_notice = query.read_since(first["since"], atlas.dates) if "since" in first else (None, None)
+    since, since_notice = query.read_since(first["since"], atlas.dates, lang) if "since" in first else (None, None)
     lang_notice = query.read_lang(first["lang"], lang)[1] if "lang" in first else None
     notices = [n for n in (date_notice, place_notice, since_notice, lang_notice) if n]
     return Query(atlas.dates.index(day), place, " ".join(notices), since)

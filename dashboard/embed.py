@@ -37,11 +37,6 @@ MIMETYPES = {
     "html": "text/html",  # send_file adds the charset
 }
 HEIGHT_MESSAGE = "syria-map-height"
-# The words /embed adds around the map (English only for now; to move into the text catalogue).
-WORDS = {
-    "veil": "Tap to move and zoom the map",
-    "map": "Map",
-}
 EXPORT_PREFIX = "/export/"  # /export/<format>: the share panel's downloads
 
 
@@ -62,22 +57,25 @@ class EmbedQuery:
 def parse_query(args: Mapping[str, str], atlas: Atlas) -> EmbedQuery:
     """Read the allowlisted parameters by the rules of `dashboard.query`; unknown ones are ignored and every
     unusable value falls back, with notices."""
+    lang, lang_notice = query.read_lang(args.get("lang"))  # first: every notice is in the page's language
     unknown = [key for key in args if key not in ALLOWED]
-    notices = [_ignored(unknown)] if unknown else []
-    day, date_notice = query.read_date(args.get("date"), atlas.dates, atlas.dates[-1])
-    place, place_notice = query.read_place(args.get("place") or None, atlas)
+    notices = [_ignored(unknown, lang)] if unknown else []
+    day, date_notice = query.read_date(args.get("date"), atlas.dates, atlas.dates[-1], lang)
+    place, place_notice = query.read_place(args.get("place") or None, atlas, lang)
     notices += [n for n in (date_notice, place_notice) if n]
-    flags = {name: query.read_flag(args, name, default, notices) for name, default in FLAGS}
-    lang, lang_notice = query.read_lang(args.get("lang"))
+    flags = {name: query.read_flag(args, name, default, notices, lang) for name, default in FLAGS}
     notices += [lang_notice] if lang_notice else []
-    view = query.read_view(args, export.region(atlas), map_spec.ZOOM, notices)
+    view = query.read_view(args, export.region(atlas), map_spec.ZOOM, notices, lang)
     return EmbedQuery(day, place, view, flags["controls"], flags["legend"], flags["play"], lang, tuple(notices))
 
 
-def _ignored(keys: list[str]) -> str:
+def _ignored(keys: list[str], lang: str) -> str:
     """One notice for every unknown parameter, naming at most three."""
-    more = f" and {len(keys) - 3} more" if len(keys) > 3 else ""
-    return f"Ignored unknown parameter{'s' * (len(keys) > 1)}{','.join(query.quoted(k) for k in keys[:3])}{more}."
+    names = ",".join(query.quoted(k) for k in keys[:3])
+    if len(keys) == 1:
+        return text.t("embed.ignored_one", lang, names=names)
+    more = text.t("embed.more", lang, count=len(keys) - 3) if len(keys) > 3 else ""
+    return text.t("embed.ignored_many", lang, names=names, more=more)
 
 
 # ---------------------------------------------------------------- the page
@@ -98,12 +96,10 @@ def page(
     the text alternative and the place. assets/embed.js draws the map without its title and notes and keeps
     every one of these in step with the date.
 
-    Scripts are files (no inline script, for the CSP); the figure travels as JSON data. Only the text
-    alternative is right-to-left in Arabic, not the page: Plotly measures text in a hidden element of the body and
-    misplaces annotations in a right-to-left document (Arabic strings in the map carry their own embedding,
-    `export.rtl`).
+    Scripts are files (no inline script, for the CSP); the figure travels as JSON data. In Arabic the page is right
+    to left; the map's Arabic strings carry their own embedding (`export.rtl`), as Plotly draws text left to right.
     """
-    words, lang = WORDS, query.lang
+    lang = query.lang
     heading = export.TEXT[lang]["title"]
     day_text = export.date_text(query.day, lang)
     title = f"{heading} · {day_text}"
@@ -209,8 +205,8 @@ figcaption {{ padding: 6px 10px; font-size: 13px; color: #333; }}
 {f'<p class="notice" role="status">{e(notice)}</p>' if notice else ""}
 <figure>
 <div class="frame">
-<div id="{ids.MAP}" role="group" aria-label="{e(words["map"])}" aria-describedby="{ids.EMBED_ALT}"></div>
-<button type="button" id="{ids.EMBED_VEIL}" class="veil" hidden><span>{e(words["veil"])}</span></button>
+<div id="{ids.MAP}" role="group" aria-label="{e(text.t("embed.map", lang))}" aria-describedby="{ids.EMBED_ALT}"></div>
+<button type="button" id="{ids.EMBED_VEIL}" class="veil" hidden><span>{e(text.t("embed.veil", lang))}</span></button>
 </div>
 <figcaption id="{ids.EMBED_ALT}" dir="{direction}">{e(data["alts"][query.day.isoformat()])}</figcaption>
 </figure>

@@ -81,14 +81,16 @@ def read_place(raw: str | None, atlas: Atlas, lang: str = "en") -> tuple[str | N
     return (found.id, None) if found else (None, t("notice.unknown_place", lang, raw=quoted(raw)))
 
 
-def read_since(raw: str, dates: Sequence[date]) -> tuple[tuple[str, str | None] | None, str | None]:
+def read_since(
+    raw: str, dates: Sequence[date], lang: str = "en"
+) -> tuple[tuple[str, str | None] | None, str | None]:
     """The "changes since" mode `raw` names: day, first, or a date (by the date rule), with a notice."""
     if raw in SINCE_MODES:
         return (raw, None), None
     if parse_date(raw) is None:
-        return None, f"“since” must be day, first or a date{quoted(raw)}: changes are not shown."
+        return None, t("notice.since_form", lang, raw=quoted(raw))
     shown = nearest(parse_date(raw) or dates[0], dates)
-    notice = None if shown.isoformat() == raw else f"No map for date{quoted(raw)}: showing changes since {shown}."
+    notice = None if shown.isoformat() == raw else t("notice.since_no_map", lang, raw=quoted(raw), shown=shown)
     return ("date", shown.isoformat()), notice
 
 
@@ -100,19 +102,19 @@ def read_lang(raw: str | None, lang: str = "en") -> tuple[str, str | None]:
     return LANGS[0], t("notice.unknown_lang", lang, raw=quoted(raw), langs=langs, shown=LANGS[0])
 
 
-def read_flag(args: Mapping[str, str], name: str, default: bool, notices: list[str]) -> bool:
+def read_flag(args: Mapping[str, str], name: str, default: bool, notices: list[str], lang: str = "en") -> bool:
     raw = args.get(name)
     if raw is None:
         return default
     if raw.lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
         return raw.lower() in ("1", "true", "yes", "on")
-    notices.append(f"“{name}” must be 1 or 0{_not(raw)}: using {int(default)}.")
+    notices.append(t("notice.flag", lang, name=name, raw=_not(raw, lang), default=int(default)))
     return default
 
 
-def _not(raw: str) -> str:
+def _not(raw: str, lang: str) -> str:
     """`, not “raw”` when `raw` may be repeated (`quoted`), else nothing."""
-    return f", not{quoted(raw)}" if quoted(raw) else ""
+    return t("notice.not", lang, raw=quoted(raw)) if quoted(raw) else ""
 
 
 def _numbers(raw: str, count: int) -> list[float] | None:
@@ -127,41 +129,44 @@ def _clamp(value: float, low: float, high: float) -> float:
     return min(max(value, low), high)
 
 
-def read_view(args: Mapping[str, str], limits: View, zoom_default: float, notices: list[str]) -> View | None:
+def read_view(
+    args: Mapping[str, str], limits: View, zoom_default: float, notices: list[str], lang: str = "en"
+) -> View | None:
     """The view from `bbox` (west,south,east,north) or `center` (lat,lon) with `zoom`, clamped to `limits`;
     `zoom_default` is the zoom at which the whole of `limits` shows."""
     west, south, east, north = limits
     if "bbox" in args:
         if "center" in args or "zoom" in args:
-            notices.append("“center” and “zoom” ignored: “bbox” is given.")
+            notices.append(t("notice.bbox_wins", lang))
         box = _numbers(args["bbox"], 4)
         if box is None:
-            notices.append(f"“bbox” must be west,south,east,north in degrees{_not(args['bbox'])}.")
+            notices.append(t("notice.bbox_form", lang, raw=_not(args["bbox"], lang)))
             return None
         w, s, e, n = (_clamp(box[0], west, east), _clamp(box[1], south, north), _clamp(box[2], west, east),
                       _clamp(box[3], south, north))  # fmt: skip
         if e - w < MIN_SPAN or n - s < MIN_SPAN:
-            notices.append(f"“bbox”{quoted(args['bbox'])} is empty or outside the map: showing the whole country.")
+            notices.append(t("notice.bbox_empty", lang, raw=quoted(args["bbox"])))
             return None
         if (w, s, e, n) != tuple(box):
-            notices.append(f"“bbox” clamped to the map: {w:g},{s:g},{e:g},{n:g}.")
+            notices.append(t("notice.bbox_clamped", lang, box=f"{w:g},{s:g},{e:g},{n:g}"))
         return w, s, e, n
     if "center" not in args and "zoom" not in args:
         return None
     centre = _numbers(args.get("center", f"{(south + north) / 2},{(west + east) / 2}"), 2)
     if centre is None:
-        notices.append(f"“center” must be lat,lon in degrees{_not(args['center'])}.")
+        notices.append(t("notice.center_form", lang, raw=_not(args["center"], lang)))
         centre = [(south + north) / 2, (west + east) / 2]
     lat, lon = _clamp(centre[0], south, north), _clamp(centre[1], west, east)
     if (lat, lon) != tuple(centre):
-        notices.append(f"“center” clamped to the map: {lat:g},{lon:g}.")
+        notices.append(t("notice.center_clamped", lang, center=f"{lat:g},{lon:g}"))
     zoom = _numbers(args.get("zoom", str(zoom_default)), 1)
     if zoom is None:
-        notices.append(f"“zoom” must be a number{_not(args['zoom'])}: using {zoom_default}.")
+        notices.append(t("notice.zoom_form", lang, raw=_not(args["zoom"], lang), zoom=zoom_default))
         zoom = [zoom_default]
     level = _clamp(zoom[0], *ZOOM_RANGE)
     if level != zoom[0]:
-        notices.append(f"“zoom” clamped to {level:g} (from {ZOOM_RANGE[0]:g} to {ZOOM_RANGE[1]:g}).")
+        low, high = ZOOM_RANGE
+        notices.append(t("notice.zoom_clamped", lang, zoom=f"{level:g}", low=f"{low:g}", high=f"{high:g}"))
     factor = 2 ** (zoom_default - level) / 2  # the whole map at the app's zoom, halved per level in
     half_lon, half_lat = (east - west) * factor, (north - south) * factor
     return lon - half_lon, lat - half_lat, lon + half_lon, lat + half_lat

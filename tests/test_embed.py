@@ -62,6 +62,20 @@ def test_unusable_values_fall_back_with_a_notice(args: dict[str, str], notice: s
         assert getattr(query, field) == value
 
 
+def test_every_notice_and_word_of_the_arabic_embed_is_arabic(client) -> None:
+    """Notices speak the page's language whatever went wrong; what stays Latin is what the address itself said
+    (parameter names and values), the format YYYY-MM-DD and dates written as ISO."""
+    args = {"date": "2024-13-45", "place": "nowhere", "controls": "maybe", "evil": "1", "worse": "2", "zoom": "x",
+            "bbox": "1,2,3", "center": "90,36.7", "lang": "ar"}  # fmt: skip
+    query = parse_query(args, ATLAS)
+    assert len(query.notices) == 6
+    kept = re.compile(r"“[^”]*”|YYYY-MM-DD|\d{4}-\d{2}-\d{2}|\b(bbox|center|zoom|controls|day|first)\b")
+    assert [n for n in query.notices if re.search("[A-Za-z]", kept.sub("", n))] == []
+    body = client.get("/embed?lang=ar&evil=1").get_data(as_text=True)
+    assert "تم تجاهل معامل غير معروف “evil”." in body and "المس الخريطة لتحريكها وتكبيرها" in body
+    assert 'aria-label="الخريطة"' in body and "Tap to move" not in body
+
+
 def test_out_of_range_values_are_clamped_with_a_notice() -> None:
     query = parse_query({"bbox": "0,0,38,36"}, ATLAS)
     assert query.view == (WEST, SOUTH, 38.0, 36.0) and "“bbox” clamped to the map" in query.notices[0]

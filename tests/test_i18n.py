@@ -17,7 +17,10 @@ LATIN_ALLOWED = {"notice.bad_date", "analytics.licence_after", "analytics.zones_
                  "analytics.areas_day", "analytics.areas_series", "analytics.coverage", "lang.dir", "page.close",
                  "plotly.Download plot as a PNG", "download.what_areas", "download.sources_zones",
                  "download.sources_places", "download.sources_events", "download.sources_areas",
-                 "download.provenance"}  # fmt: skip  (download.*: column, file and source names, as written)
+                 "download.provenance", "notice.since_form", "notice.flag", "notice.bbox_wins", "notice.bbox_form",
+                 "notice.bbox_empty", "notice.bbox_clamped", "notice.center_form", "notice.center_clamped",
+                 "notice.zoom_form", "notice.zoom_clamped"}  # fmt: skip  (download.*: column, file and source names,
+# as written; notice.*: the address's parameter names and values, which stay as typed)
 
 
 def problems(directory: Path) -> list[str]:
