@@ -18,7 +18,7 @@ from typing import Any
 import plotly.graph_objects as go
 from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
-from dashboard import analytics, analytics_layout, charts, downloads, ids, routes, serving
+from dashboard import analytics, analytics_layout, analytics_payload, charts, downloads, ids, routes, serving
 from dashboard.i18n import LANGS
 from dashboard.model import Atlas
 from dashboard.render import spec as map_spec
@@ -66,7 +66,7 @@ def attach(
 
 def _browser_data(atlas: Atlas, numbers: analytics.Analytics, lang: str = "en") -> dict[str, Any]:
     started = time.perf_counter()
-    payload = analytics.browser_data(atlas, numbers, lang=lang)
+    payload = analytics_payload.browser_data(atlas, numbers, lang=lang)
     payload["downloads"] = {k: routes.download_url(k, "{date}", lang) for k in downloads.KINDS}
     payload["style"] = map_spec.CHANGES  # how the map draws ground that changed hands
     log.info("analytics: computed and packed in %.1f s", time.perf_counter() - started)

@@ -8,7 +8,7 @@ import pytest
 from shapely.geometry import Point, box
 from toy import toy_atlas
 
-from dashboard import analytics
+from dashboard import analytics, analytics_payload
 from dashboard.model import Atlas
 from dashboard.zones import geodesic_area_km2
 
@@ -73,7 +73,7 @@ def test_regions_are_the_governorates_then_the_country() -> None:
 
 
 def test_browser_data_lists_the_most_important_places_and_how_many_changed() -> None:
-    data = analytics.browser_data(TOY, TOY_ANALYTICS, limit=1)
+    data = analytics_payload.browser_data(TOY, TOY_ANALYTICS, limit=1)
     assert data["dates"][0] == "2024-11-26" and data["labels"][9] == "5 December 2024"
     everything = data["changes"]["0-14"]
     assert everything["count"] == 3

@@ -41,14 +41,14 @@ FLOW = [
     ("model", "config", "ids", "files"),
     ("problems", "rows", "sourcing", "polygon_files", "timeline"),
     ("read_geo", "read_tables", "read_events"),
-    ("load", "build", "zones", "stats", "summary", "analytics", "i18n", "text", "query"),
+    ("load", "build", "zones", "stats", "summary", "analytics", "analytics_payload", "i18n", "text", "query"),
     ("render/style", "render/schema"),
     ("render/spec",),
     ("render/traces", "render/geo", "render/replay", "render/images", "render/browser", "render/panel"),
 ]
 LATER = ("figures", "charts", "language", "layout", "callbacks", "embed", "downloads", "analytics_layout",
          "analytics_callbacks", "security", "serving", "routes", "app", "live_data", "cli", "export", "gis",
-         "renders", "site", "render/constants")  # fmt: skip
+         "renders", "site", "render/constants", "cli_export", "cli_options")  # fmt: skip
 
 
 @pytest.mark.parametrize("level", range(len(FLOW)))
