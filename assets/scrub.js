@@ -24,10 +24,14 @@
 
   /* Right to left, the slider is mirrored (layout.py's `reverse` where the page's direction is rtl): the first
    * date on the right, → the earlier date, a press measured from the right edge. Read from the page, so that the
-   * keys and presses follow the slider the layout drew. */
+   * keys and presses follow the slider the layout drew; once, as a page keeps its direction (the language switch
+   * loads another page), and reading a computed style after Dash's last update would lay the page out again in the
+   * very task that draws the next date. */
+  let rtl = null;
   function mirrored() {
     const slider = document.querySelector(SLIDER);
-    return Boolean(slider) && getComputedStyle(slider).direction === "rtl";
+    if (rtl === null && slider) rtl = getComputedStyle(slider).direction === "rtl";
+    return Boolean(rtl);
   }
 
   /* The date the slider shows, or will once Dash has the value drawn last. */
@@ -77,9 +81,10 @@
   document.addEventListener(
     "keydown",
     (event) => {
+      if (!["ArrowLeft", "ArrowDown", "ArrowRight", "ArrowUp"].includes(event.key)) return;
+      if (!event.target.closest || !event.target.closest(`${SLIDER} [role=slider]`)) return;
       const towardsRight = mirrored() ? -1 : 1;
       const delta = { ArrowLeft: -towardsRight, ArrowDown: -1, ArrowRight: towardsRight, ArrowUp: 1 }[event.key];
-      if (!delta || !event.target.closest || !event.target.closest(`${SLIDER} [role=slider]`)) return;
       if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
       take(event);
       goTo(Math.min(Math.max(current() + delta, 0), last()));
