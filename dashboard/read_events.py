@@ -7,12 +7,11 @@ from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
-from pydantic import ValidationError
 from shapely.geometry.base import BaseGeometry
 
 from dashboard.model import AreaEvent, Event, Place
 from dashboard.problems import Report
-from dashboard.read_tables import read_csv
+from dashboard.read_tables import read_rows
 from dashboard.rows import (
     AREA_EVENT_COLUMNS,
     EVENT_COLUMNS,
@@ -20,7 +19,6 @@ from dashboard.rows import (
     EventRow,
     SourcedRow,
     SourceSite,
-    explain,
 )
 from dashboard.sourcing import Site, site_of
 
@@ -32,13 +30,7 @@ def read_sites(data_dir: Path, report: Report) -> dict[str, Site]:
     """sources.csv: every domain the data cites, with its kind and country."""
     file = "sources.csv"
     sites: dict[str, Site] = {}
-    for line, row in read_csv(data_dir / file, report, tuple(SourceSite.model_fields)):
-        where = f"row {line} (domain={row.get('domain', '')})"
-        try:
-            r = SourceSite.model_validate(row)
-        except ValidationError as error:
-            report.add(file, where, "schema", explain(error))
-            continue
+    for _, where, r in read_rows(data_dir / file, report, SourceSite, keys=("domain",)):
         if r.domain in sites:
             report.add(file, where, "duplicate-id", "domain listed twice")
             continue
@@ -91,13 +83,7 @@ def read_events(
     place_by_id = {p.id: p for p in places}
     seen: dict[tuple[str, date], int] = {} if lines is None else lines
     events: list[Event] = []
-    for line, row in read_csv(data_dir / file, report, EVENT_COLUMNS):
-        where = f"row {line} (place_id={row.get('place_id', '')}, date={row.get('date', '')})"
-        try:
-            r = EventRow.model_validate(row)
-        except ValidationError as error:
-            report.add(file, where, "schema", explain(error))
-            continue
+    for line, where, r in read_rows(data_dir / file, report, EventRow, EVENT_COLUMNS, ("place_id", "date")):
         if r.place_id not in place_by_id:
             report.add(file, where, "unknown-place", f"place {r.place_id!r} is not in places.csv")
             continue
@@ -141,13 +127,7 @@ def read_area_events(
     if not (data_dir / file).exists():
         return ()
     result: list[AreaEvent] = []
-    for line, row in read_csv(data_dir / file, report, AREA_EVENT_COLUMNS):
-        where = f"row {line} (area={row.get('area', '')}, date={row.get('date', '')})"
-        try:
-            r = AreaEventRow.model_validate(row)
-        except ValidationError as error:
-            report.add(file, where, "schema", explain(error))
-            continue
+    for _, where, r in read_rows(data_dir / file, report, AreaEventRow, AREA_EVENT_COLUMNS, ("area", "date")):
         if r.area not in areas:
             report.add(file, where, "unknown-area", f"{r.area!r} is neither a governorate nor a file in areas/")
             continue

@@ -1,16 +1,18 @@
 """Reading the analyst's tables: dataset.yaml, factions.csv, places.csv, published_shares.csv and summaries.yaml,
-each row checked against its schema (rows.py) and the ids it names. `read_csv` reads any of the CSV files."""
+each row checked against its schema (rows.py) and the ids it names. `read_csv` reads any of the CSV files, `read_rows`
+checks each row against its schema."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
@@ -20,6 +22,8 @@ from dashboard.read_geo import BORDER_TOLERANCE_DEG
 from dashboard.rows import DatasetInfo, FactionRow, PlaceRow, PublishedRow, SummaryEntry, explain
 from dashboard.sourcing import Site, site_of
 from dashboard.timeline import follow_order
+
+Row = TypeVar("Row", bound=BaseModel)
 
 
 def read_csv(path: Path, report: Report, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
@@ -52,6 +56,22 @@ def read_csv(path: Path, report: Report, columns: tuple[str, ...]) -> list[tuple
     return rows
 
 
+def read_rows(
+    path: Path, report: Report, model: type[Row], columns: tuple[str, ...] = (), keys: tuple[str, ...] = ()
+) -> Iterator[tuple[int, str, Row]]:
+    """Each row of the CSV file at `path` that `model` accepts, with its line and where it is ("row N (key=value,
+    …)" for `keys`); a row it refuses is a `schema` problem. `columns` defaults to the model's fields."""
+    for line, row in read_csv(path, report, columns or tuple(model.model_fields)):
+        named = ", ".join(f"{key}={row.get(key, '')}" for key in keys)
+        where = f"row {line} ({named})" if keys else f"row {line}"
+        try:
+            valid = model.model_validate(row)
+        except ValidationError as error:
+            report.add(path.name, where, "schema", explain(error))
+            continue
+        yield line, where, valid
+
+
 def read_dataset(data_dir: Path, report: Report) -> DatasetInfo | None:
     path = data_dir / "dataset.yaml"
     try:
@@ -67,12 +87,7 @@ def read_dataset(data_dir: Path, report: Report) -> DatasetInfo | None:
 def read_factions(data_dir: Path, report: Report) -> tuple[Faction, ...]:
     file = "factions.csv"
     factions: dict[str, Faction] = {}
-    for line, row in read_csv(data_dir / file, report, tuple(FactionRow.model_fields)):
-        try:
-            r = FactionRow.model_validate(row)
-        except ValidationError as error:
-            report.add(file, f"row {line}", "schema", explain(error))
-            continue
+    for line, _, r in read_rows(data_dir / file, report, FactionRow):
         if r.faction_id in factions:
             report.add(file, f"row {line} (faction_id={r.faction_id})", "duplicate-id", "faction id used twice")
             continue
@@ -86,13 +101,7 @@ def read_places(
     file = "places.csv"
     places: dict[str, Place] = {}
     located: dict[tuple[float, float], str] = {}
-    for line, row in read_csv(data_dir / file, report, tuple(PlaceRow.model_fields)):
-        where = f"row {line} (place_id={row.get('place_id', '')})"
-        try:
-            r = PlaceRow.model_validate(row)
-        except ValidationError as error:
-            report.add(file, where, "schema", explain(error))
-            continue
+    for _, where, r in read_rows(data_dir / file, report, PlaceRow, keys=("place_id",)):
         if r.place_id in places:
             report.add(file, where, "duplicate-id", "place id used twice")
             continue
@@ -145,15 +154,10 @@ def read_published(data_dir: Path, report: Report, faction_ids: set[str]) -> tup
     if not (data_dir / file).exists():
         return ()
     rows = []
-    for line, row in read_csv(data_dir / file, report, tuple(PublishedRow.model_fields)):
-        try:
-            r = PublishedRow.model_validate(row)
-        except ValidationError as error:
-            report.add(file, f"row {line}", "schema", explain(error))
-            continue
+    for _, where, r in read_rows(data_dir / file, report, PublishedRow):
         unknown = [f for f in r.factions.split("+") if f not in faction_ids]
         if unknown:
-            report.add(file, f"row {line}", "unknown-faction", f"{', '.join(unknown)} not in factions.csv")
+            report.add(file, where, "unknown-faction", f"{', '.join(unknown)} not in factions.csv")
             continue
         rows.append(r)
     return tuple(rows)
