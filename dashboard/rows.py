@@ -69,8 +69,9 @@ def _iso(value: Any) -> Any:
 
 
 class SourcedRow(_Row):
-    """What every sourced row carries: the source, when it was published, and what it says."""
+    """What every sourced row carries: its date, the source, when it was published, and what it says."""
 
+    date: date
     confidence: str
     source_url: str
     source_title: str = Field(min_length=1)
@@ -92,6 +93,11 @@ class SourcedRow(_Row):
     def _http(cls, value: str) -> str:
         return _http_url(value)
 
+    @field_validator("date", mode="before")
+    @classmethod
+    def _iso_date(cls, value: Any) -> Any:
+        return _iso(value)
+
     @field_validator("published", mode="before")
     @classmethod
     def _published(cls, value: Any) -> Any:
@@ -110,14 +116,8 @@ class SourcedRow(_Row):
 
 
 class EventRow(SourcedRow):
-    date: date
     place_id: str = Field(min_length=1)
     holder: str = Field(min_length=1)
-
-    @field_validator("date", mode="before")
-    @classmethod
-    def _iso_date(cls, value: Any) -> Any:
-        return _iso(value)
 
 
 EVENT_COLUMNS = (
@@ -127,15 +127,9 @@ EVENT_COLUMNS = (
 
 
 class AreaEventRow(SourcedRow):
-    date: date
     area: str = Field(min_length=1)
     from_holders: str = ""  # space-separated faction ids; blank = any holder
     holder: str = Field(min_length=1)
-
-    @field_validator("date", mode="before")
-    @classmethod
-    def _iso_date(cls, value: Any) -> Any:
-        return _iso(value)
 
 
 AREA_EVENT_COLUMNS = (
