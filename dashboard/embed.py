@@ -112,7 +112,7 @@ def page(
         "labels": [export.date_text(d, lang) for d in atlas.dates],
         "alts": {d.isoformat(): export.describe(atlas, d, lang) for d in atlas.dates},
         "keys": {d.isoformat(): [e["text"] for e in legend["entries"]] for d, legend in legends.items()},
-        "holders": _holders(atlas, query.place),
+        "holders": _holders(atlas, query.place, lang),
         "message": HEIGHT_MESSAGE,
         "words": {"play": text.TEXT[lang]["play"], "pause": text.TEXT[lang]["pause"]},
     }
@@ -229,16 +229,16 @@ def _bold(plotly_text: str) -> str:
     return html.escape(plotly_text).replace("&lt;b&gt;", "<b>").replace("&lt;/b&gt;", "</b>")
 
 
-def _holders(atlas: Atlas, place: str | None) -> dict[str, dict[str, str]]:
-    """For the place shown, its holder on each date: label, colour, text colour."""
+def _holders(atlas: Atlas, place: str | None, lang: str) -> dict[str, dict[str, str]]:
+    """For the place shown, its holder's badge on each date, as the panel draws it: label, colour, text colour."""
     if place is None:
         return {}
     out = {}
     for day in atlas.dates:
         content = place_panel(atlas, place, day)
         if content is not None:
-            f = content.holder
-            out[day.isoformat()] = {"label": f.label, "colour": f.colour, "ink": map_spec.ink(f.colour)}
+            label, style = panel.badge(content.holder, lang)
+            out[day.isoformat()] = {"label": label, "colour": style["backgroundColor"], "ink": style["color"]}
     return out
 
 

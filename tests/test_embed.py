@@ -110,6 +110,14 @@ def test_embed_page_has_title_text_alternative_place_and_escaped_notices(client)
     assert "<script>" not in body  # no inline script: the CSP allows none
 
 
+def test_the_arabic_embed_keeps_the_holder_badge_in_arabic_on_every_date(client) -> None:
+    """embed.js rewrites the badge on each date from the page's data: that data is the panel's badge, in Arabic."""
+    data = embed_data(client.get("/embed?date=2024-12-05&place=hama&lang=ar").get_data(as_text=True))
+    labels = {f.id: f.label_ar for f in ATLAS.timeline.factions}
+    assert data["holders"]["2024-12-05"]["label"] == labels["hts"]
+    assert all(holder["label"] in labels.values() for holder in data["holders"].values())
+
+
 def test_embed_without_controls_or_legend(client) -> None:
     body = client.get("/embed?controls=0&legend=0&lang=ar").get_data(as_text=True)
     layout = embed_data(body)["figure"]["layout"]
