@@ -174,8 +174,10 @@
       focus: S.focus && { center: [S.focus.lon, S.focus.lat], zoom: M.data.focusZoom },
       images: images(),
       date: M.data.dates[day],
+      on: M.posterListeners,
     });
     M.writeKey(day);
+    M.tip.refresh(null);
   }
 
   /* ------------------------------------------------------------ showing a date */

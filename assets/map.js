@@ -24,10 +24,11 @@
   /* ------------------------------------------------------------ hover */
 
   /* What is under the pointer on the date drawn: a place (name, Arabic name, holder), else a zone
-   * (faction, area and share) and claimed ground. figures.py writes the same lines into the static figure. */
+   * (faction, area and share) and claimed ground. figures.py writes the same lines into the static figure.
+   * Until MapLibre has drawn a date, the poster (assets/poster.js) says what is under the pointer. */
   const tip = {
     el: null,
-    at: null, // the last pointer event on the map
+    at: null, // the last pointer event on the map or the poster: {point (px from the map's top left), originalEvent}
 
     move(map, event) {
       tip.at = event;
@@ -39,22 +40,33 @@
       if (tip.el) tip.el.hidden = true;
     },
 
-    lines(map, point) {
-      const places = map.queryRenderedFeatures(point, { layers: [M.layerId(S.shown, C.layers.markers)] });
-      if (places.length) {
-        const p = places[0].properties;
-        return [p.title, M.data.factions[p[M.data.holderKeys[S.shown]]].label];
+    /* The properties of what layer `name` shows under `point` on the date drawn, topmost first, with that date. */
+    query(map, point) {
+      if (S.shown !== null && map) {
+        const day = S.shown;
+        const at = (name) => map.queryRenderedFeatures(point, { layers: [M.layerId(day, name)] }).map((f) => f.properties);
+        return { day, at };
       }
-      const [zone] = map.queryRenderedFeatures(point, { layers: [M.layerId(S.shown, C.layers.zones)] });
-      const [claimed] = map.queryRenderedFeatures(point, { layers: [M.layerId(S.shown, C.layers.claimed)] });
+      if (!S.posterDrawn) return null;
+      const day = S.posterDrawn.day;
+      return { day, at: (name) => window.dashboardPoster.featuresAt(point, M.layerId(day, name)) };
+    },
+
+    lines(map, point) {
+      const drawn = tip.query(map, point);
+      if (!drawn) return null;
+      const [place] = drawn.at(C.layers.markers);
+      if (place) return [place.title, M.data.factions[place[M.data.holderKeys[drawn.day]]].label];
+      const [zone] = drawn.at(C.layers.zones);
+      const [claimed] = drawn.at(C.layers.claimed);
       if (!zone) return null;
-      const lines = [zone.properties.title, zone.properties.detail];
-      if (claimed) lines.push(`${claimed.properties.title} ${claimed.properties.detail}`);
+      const lines = [zone.title, zone.detail];
+      if (claimed) lines.push(`${claimed.title} ${claimed.detail}`);
       return lines;
     },
 
     refresh(map) {
-      const lines = tip.at && S.shown !== null ? tip.lines(map, tip.at.point) : null;
+      const lines = tip.at ? tip.lines(map, tip.at.point) : null;
       if (!lines) {
         if (tip.el) tip.el.hidden = true;
         return;
@@ -73,6 +85,26 @@
       tip.el.style.left = `${clientX + 14}px`;
       tip.el.style.top = `${clientY + 14}px`;
       tip.el.hidden = false;
+    },
+  };
+
+  /* The poster's pointer events (assets/poster.js), until the map is drawn: the tooltip as on the map, and a tap on
+   * a place opens its panel as a click on the map's place does (Plotly's clickData, which callbacks.py reads). */
+  function posterEvent(event) {
+    const box = event.currentTarget.getBoundingClientRect();
+    return { point: { x: event.clientX - box.left, y: event.clientY - box.top }, originalEvent: event };
+  }
+  const posterListeners = {
+    mousemove(event) {
+      tip.move(null, posterEvent(event));
+      const drawn = tip.query(null, tip.at.point);
+      event.currentTarget.style.cursor = drawn && drawn.at(C.layers.markers).length ? "pointer" : "";
+    },
+    mouseleave: () => tip.hide(),
+    click(event) {
+      const drawn = tip.query(null, posterEvent(event).point);
+      const [place] = drawn ? drawn.at(C.layers.markers) : [];
+      if (place) window.dash_clientside.set_props(ID.MAP, { clickData: { points: [{ customdata: place.id }] } });
     },
   };
 
@@ -228,6 +260,6 @@
     window.location.assign(`${window.location.pathname}?${params}`);
   });
 
-  Object.assign(M, { writeKey, tip, listen });
+  Object.assign(M, { writeKey, tip, listen, posterListeners });
   window.dash_clientside = Object.assign({}, window.dash_clientside, { dashboardMap });
 })();

@@ -5,8 +5,10 @@
  * layers, the date's zones and claimed ground, the marker colours), plus the place halos and labels Plotly
  * draws, and the padding it fits the view with. This file draws that subset of the style language (fill, line,
  * circle and text layers; constant paint values, `get`, `match`, `==` and `+`) in the view MapLibre's
- * fitBounds makes (or map.js's jump to a place), so the real map replaces the poster without a jump. The poster takes no pointer events;
- * map.js draws it again on each date step until the map has drawn a date, then removes it.
+ * fitBounds makes (or map.js's jump to a place), so the real map replaces the poster without a jump. map.js draws it
+ * again on each date step until the map has drawn a date, then removes it. Until then the poster answers the pointer
+ * as the map will: it tells map.js what it drew under a point (`featuresAt`, as MapLibre's queryRenderedFeatures),
+ * so hovering and tapping a place work seconds before MapLibre is ready on a slow phone.
  */
 (function () {
   "use strict";
@@ -57,7 +59,7 @@
     throw new Error(`poster: no ${op} expression`);
   }
 
-  /* Adds a geometry's rings or lines to the current path. */
+  /* Adds a geometry's rings or lines to the current path (of a 2D context or a Path2D). */
   function trace(ctx, project, geometry) {
     const line = (coordinates, closed) => {
       coordinates.forEach(([lon, lat], i) => {
@@ -164,6 +166,7 @@
 
   let canvas = null;
   let last = null; // what was drawn, to draw again at a new size
+  let drawn = []; // each layer drawn, with its features and where it put them, for featuresAt
 
   /* The map's element, watched for a new size (the window, or the place panel opening beside it). Dash's Graph
    * puts a new element with the same id in its place once plotly.js has loaded: it is looked up each time. */
@@ -186,15 +189,16 @@
 
   /* Draw `layers` (style layers, each with its `source`: a GeoJSON FeatureCollection) over the element `mapId`,
    * in the view fitBounds(bounds, {padding: padding()}) makes, or a jump from there to `focus`; `images` as
-   * MapLibre's addImage takes them, by name. */
-  function show(mapId, { background, layers, bounds, padding, focus, images, date }) {
-    last = { mapId, background, layers, bounds, padding, focus, images, date };
+   * MapLibre's addImage takes them, by name; `on`: listeners for the poster's pointer events, by event type. */
+  function show(mapId, { background, layers, bounds, padding, focus, images, date, on }) {
+    last = { mapId, background, layers, bounds, padding, focus, images, date, on };
     const mapEl = element();
     if (!mapEl) return;
     if (!canvas) {
       canvas = document.createElement("canvas");
       canvas.className = "map-poster";
       canvas.setAttribute("aria-hidden", "true");
+      for (const [type, listener] of Object.entries(on || {})) canvas.addEventListener(type, listener);
       mapEl.after(canvas);
     }
     const width = mapEl.clientWidth;
@@ -215,10 +219,47 @@
     ctx.fillStyle = background;
     ctx.fillRect(0, 0, width, height);
     const project = projection(bounds, width, height, padding(), focus);
+    drawn = [];
     for (const layer of layers) {
       const features = layer.source.features.filter((f) => !layer.filter || evaluate(layer.filter, f.properties || {}));
       PAINTERS[layer.type](ctx, project, features, layer.paint || {}, images, layer.layout || {});
+      drawn.push({ layer, features, project });
     }
+  }
+
+  /* The properties of the features of layer `id` the poster drew under `point` ({x, y}: CSS px from the poster's
+   * top left, which is the map's), as MapLibre's queryRenderedFeatures gives them: fills that contain the point,
+   * the topmost first; circles within their radius and a few px more (a finger's reach), the nearest first. */
+  const REACH = 4;
+  function featuresAt(point, id) {
+    const layer = canvas && drawn.find((d) => d.layer.id === id);
+    if (!layer) return [];
+    const { features, project, layer: style } = layer;
+    if (style.type === "circle") {
+      const radius = (f) => evaluate((style.paint || {})["circle-radius"], f.properties || {}) + REACH;
+      const distance = (f) => Math.hypot(...project(...f.geometry.coordinates).map((v, i) => v - [point.x, point.y][i]));
+      const near = features.map((f) => [distance(f), f]).filter(([d, f]) => d <= radius(f));
+      return near.sort((a, b) => a[0] - b[0]).map(([, f]) => f.properties || {});
+    }
+    if (style.type !== "fill") return [];
+    const ctx = canvas.getContext("2d"); // its transform maps CSS px to the canvas's pixels
+    const ratio = canvas.width / last.width;
+    const inside = features.filter((f) => {
+      const path = new Path2D();
+      trace(path, project, f.geometry);
+      return ctx.isPointInPath(path, point.x * ratio, point.y * ratio, "evenodd");
+    });
+    return inside.reverse().map((f) => f.properties || {});
+  }
+
+  /* Where the poster drew [lon, lat], in the page's CSS px (null with no poster): for tests and the benchmark,
+   * which tap a place before the map exists. */
+  function pointOf(lon, lat) {
+    const layer = canvas && drawn[0];
+    if (!layer) return null;
+    const [x, y] = layer.project(lon, lat);
+    const box = canvas.getBoundingClientRect();
+    return { x: box.left + x, y: box.top + y };
   }
 
   function remove() {
@@ -228,6 +269,7 @@
     canvas.remove();
     canvas = null;
     last = null;
+    drawn = [];
   }
 
   /* Diagonal stripes on nothing, as the spec's hatch gives them (`size` and `width` in CSS px, each stripe's
@@ -252,5 +294,5 @@
     return tile;
   }
 
-  window.dashboardPoster = { show, remove, hatch };
+  window.dashboardPoster = { show, remove, hatch, featuresAt, pointOf };
 })();

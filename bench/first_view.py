@@ -6,10 +6,13 @@ with phone emulation (390×844, touch, 4× CPU slowdown). Prints figures; assert
 
 Times are from navigation start (the page's performance.now()). "map drawn": ours and /embed set
 #map[data-map-date] once a date is drawn; the naive app's map has drawn when its MapLibre canvas exists and Plotly
-has plotted. "hover answers": the pointer is moved over the map every 100 ms (on the phone, the mouse stands in for
-a finger) until our tooltip (.map-tip) or Plotly's hover label shows; /embed has no hover of its own to wait for
-(Plotly's geo hover), and is measured for the map only. Bytes: the sum of every response's encoded length (what
-crossed the wire, compressed where the server compresses) until the map is drawn.
+has plotted (checked in the page every frame). "hover answers": from navigation, the pointer is moved over the map
+every 100 ms (on the phone, the mouse stands in for a finger) until our tooltip (.map-tip) or Plotly's hover label
+shows; until MapLibre is ready, our first paint (assets/poster.js) answers. /embed has no hover of its own to wait
+for (Plotly's geo hover), and is measured for the map only. "tap opens a place" (ours only: the naive app has no
+place panel): then Hama is clicked (tapped on the phone) where it is drawn, on the first paint or on the map, until
+the place panel shows. Bytes: the sum of every response's encoded length (what crossed the wire, compressed where
+the server compresses) until the map is drawn.
 """
 
 from __future__ import annotations
@@ -37,6 +40,14 @@ DRAWN = {
     "naive": "() => { const gd = document.querySelector('#map .js-plotly-plot');"
     " return Boolean(gd && gd._fullLayout && document.querySelector('#map canvas')); }",
 }
+# Where Hama is on the screen: on the first paint while it is up, else on the MapLibre map.
+HAMA = """() => { const p = window.dashboardMapParts.data.places.hama;
+  const early = window.dashboardPoster.pointOf(p.lon, p.lat);
+  if (early) return early;
+  const gd = document.querySelector('#map .js-plotly-plot'); const box = gd.getBoundingClientRect();
+  const q = gd._fullLayout.map._subplot.map.project([p.lon, p.lat]);
+  return {x: box.left + q.x, y: box.top + q.y}; }"""
+PANEL = "() => { const panel = document.getElementById('place-panel'); return Boolean(panel && !panel.hidden); }"
 HOVERED = {
     "ours": "() => { const tip = document.querySelector('.map-tip'); return Boolean(tip && !tip.hidden); }",
     "naive": "() => document.querySelectorAll('#map .hoverlayer .hovertext').length > 0",
@@ -62,9 +73,16 @@ def start(command: list[str], port: int) -> subprocess.Popen[bytes]:
 
 
 def first_view(browser: Any, url: str, kind: str, phone: bool, cpu: float) -> dict[str, float]:
+    """One cold load of `url`. The pointer starts hovering at navigation (the map answers when it can), then Hama
+    is tapped (ours); the map's first draw is timed in the page, each frame, whatever the script is doing."""
     size = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 800}
     context = browser.new_context(viewport=size, is_mobile=phone, has_touch=phone)
     page = context.new_page()
+    page.add_init_script(
+        f"(() => {{ const drawn = {DRAWN[kind]};"
+        " (function poll() { if (drawn()) window.drawnAt = performance.now(); else requestAnimationFrame(poll); })();"
+        " })();"
+    )
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
@@ -73,17 +91,24 @@ def first_view(browser: Any, url: str, kind: str, phone: bool, cpu: float) -> di
     sent: list[float] = []
     cdp.on("Network.loadingFinished", lambda event: sent.append(event["encodedDataLength"]))
     page.goto(url, wait_until="commit")
-    page.wait_for_function(DRAWN[kind], timeout=120_000, polling=50)
-    out = {"drawn_s": page.evaluate("performance.now()") / 1000, "kB": sum(sent) / 1000}
+    out: dict[str, float] = {}
     if kind in HOVERED:
-        box = page.locator("#map").bounding_box()
-        x, y = box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.55  # inland: a zone, every date
         for i in range(1200):
-            page.mouse.move(x + i % 2, y)
-            if page.evaluate(HOVERED[kind]):
-                break
+            box = page.locator("#map").bounding_box() if page.locator("#map").count() else None
+            if box and box["width"] > 0:
+                # inland: a zone, every date
+                page.mouse.move(box["x"] + box["width"] * 0.6 + i % 2, box["y"] + box["height"] * 0.55)
+                if page.evaluate(HOVERED[kind]):
+                    break
             page.wait_for_timeout(100)
         out["hover_s"] = page.evaluate("performance.now()") / 1000
+    if kind == "ours":
+        at = page.evaluate(HAMA)
+        (page.touchscreen.tap if phone else page.mouse.click)(at["x"], at["y"])
+        page.wait_for_function(PANEL, timeout=60_000, polling=50)
+        out["tap_s"] = page.evaluate("performance.now()") / 1000
+    page.wait_for_function("() => window.drawnAt !== undefined", timeout=120_000, polling=50)
+    out.update(drawn_s=page.evaluate("window.drawnAt") / 1000, kB=sum(sent) / 1000)
     context.close()
     return out
 
@@ -108,16 +133,19 @@ def main(runs: int, cpu: float) -> None:
             first_view(browser, pages["ours"], "ours", False, cpu)  # warm the servers (not measured)
             first_view(browser, pages["embed"], "embed", False, cpu)
             first_view(browser, pages["naive"], "naive", False, cpu)
-            print(f"| page | device | kB on the wire | map drawn (s) | hover answers (s) |  (median of {runs})")
-            print("| --- | --- | --- | --- | --- |")
+            print(
+                f"| page | device | kB on the wire | map drawn (s) | hover answers (s) | tap opens a place (s) |"
+                f"  (median of {runs})"
+            )
+            print("| --- | --- | --- | --- | --- | --- |")
             for phone in (False, True):
                 for kind, url in pages.items():
                     results = [first_view(browser, url, kind, phone, cpu) for _ in range(runs)]
                     median = {key: statistics.median(r[key] for r in results) for key in results[0]}
                     device = f"phone ({cpu:g}× CPU)" if phone else "desktop"
-                    hover = f"{median['hover_s']:.2f}" if "hover_s" in median else "–"
+                    hover, tap = (f"{median[k]:.2f}" if k in median else "–" for k in ("hover_s", "tap_s"))
                     name = {"ours": "/ (ours)", "embed": "/embed", "naive": "naive app"}[kind]
-                    print(f"| {name} | {device} | {median['kB']:.0f} | {median['drawn_s']:.2f} | {hover} |")
+                    print(f"| {name} | {device} | {median['kB']:.0f} | {median['drawn_s']:.2f} | {hover} | {tap} |")
             browser.close()
     finally:
         for server in servers:

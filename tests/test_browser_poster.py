@@ -16,6 +16,7 @@ from shapely.ops import unary_union
 
 from dashboard import figures
 from dashboard.model import Atlas
+from dashboard.timeline import holders_on
 
 pytestmark = pytest.mark.browser
 
@@ -121,3 +122,47 @@ def test_a_place_in_the_address_centres_the_first_paint_where_the_map_will_jump(
     area = (slice(int(box["y"]), int(box["y"] + box["height"])), slice(int(box["x"]), int(box["x"] + box["width"])))
     differs = np.abs(blocks(poster[area]) - blocks(drawn[area])).max(axis=2) > 24
     assert differs.mean() < 0.04, f"{differs.mean():.1%} of the map changed when the map replaced the poster"
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_the_first_paint_answers_hover_and_a_tap_on_a_place_before_plotly_arrives(
+    browser: Any, app_url: str, shipped_atlas: Atlas, phone: bool
+) -> None:
+    """Hover names the place (or the zone) under the pointer and a tap on a place opens its panel, while plotly.js,
+    and so MapLibre, is still held back: a reader on a slow phone can use the map seconds sooner."""
+    size = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 800}
+    context = browser.new_context(viewport=size, is_mobile=phone, has_touch=phone, locale="en-GB")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    held: list[Any] = []
+    page.route("**/plotly.min.js*", lambda route: held.append(route))  # noqa: PLW0108 (a bound method is refused)
+    page.goto(f"{app_url}?date={BEFORE}")
+    page.wait_for_selector(f'{POSTER}[data-date="{BEFORE}"]')
+    hama = next(p for p in shipped_atlas.timeline.places if p.id == "hama")
+    factions = {f.id: f.label for f in shipped_atlas.timeline.factions}
+    holder = factions[holders_on(shipped_atlas.timeline, BEFORE)["hama"]]
+    def where() -> dict[str, float]:  # asked each time: the page may still be settling (fonts, Dash's layout)
+        return page.evaluate("([lon, lat]) => window.dashboardPoster.pointOf(lon, lat)", [hama.lon, hama.lat])
+
+    at = where()
+    page.mouse.move(at["x"], at["y"])
+    tip = page.locator(".map-tip")
+    tip.wait_for(state="visible")
+    assert tip.inner_text().splitlines() == [f"{hama.name_en} · {hama.name_ar}", holder]
+    # Off the places, in the desert east of Hama: the zone and its share, as the map's own tooltip says.
+    page.mouse.move(at["x"] + 0.08 * size["width"], at["y"] + 0.02 * size["height"])
+    page.wait_for_function("() => !document.querySelector('.map-tip').textContent.includes('Hama')")
+    assert "km²" in tip.inner_text()
+
+    at = where()
+    if phone:
+        page.touchscreen.tap(at["x"], at["y"])
+    else:
+        page.mouse.click(at["x"], at["y"])
+    page.wait_for_selector("#place-panel:not([hidden])")
+    assert page.locator("#place-panel").inner_text().split()[1:3] == [hama.name_en, hama.name_ar]
+    assert page.evaluate("typeof window.Plotly") == "undefined"  # all of it before plotly.js arrived
+    screenshot(page, f"poster-tap-{'phone' if phone else 'desktop'}")
+    context.close()
+    assert errors == []
