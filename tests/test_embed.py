@@ -13,10 +13,12 @@ import plotly
 import pytest
 from toy import D, toy_atlas
 
-from dashboard import embed, export, ids
+from dashboard import analytics, charts, embed, export, ids
 from dashboard.app import create_app
 from dashboard.config import Settings
 from dashboard.embed import EmbedQuery, parse_query
+from dashboard.figures import live_figure
+from dashboard.routes import DASH_PLOTLY_PATH, LIVE_PLOTLY_JS, LIVE_TRACES
 
 ATLAS = toy_atlas()
 LAST = ATLAS.dates[-1]
@@ -163,15 +165,46 @@ def test_the_embeds_plotly_is_compressed_once_at_the_highest_level(client, accep
     assert len(response.data) < raw * (0.3 if encoding == "br" else 0.35)
 
 
-def test_the_embeds_plotly_is_the_geo_bundle_of_the_version_the_python_package_ships() -> None:
-    """A third of the full bundle; after an upgrade of plotly, vendor/plotly-geo/fetch.sh must run again (a figure
-    made by one plotly.js version and drawn by another may draw wrong)."""
+BUNDLES = [(export.PLOTLY_JS, "geo", 1 / 3), (LIVE_PLOTLY_JS, "map", 2 / 3)]
+
+
+@pytest.mark.parametrize(("bundle", "name", "share"), BUNDLES)
+def test_the_vendored_plotly_bundles_are_of_the_version_the_python_package_ships(
+    bundle: Path, name: str, share: float
+) -> None:
+    """A part of the full build; after an upgrade of plotly, vendor/plotly/fetch.sh must run again (a figure made by
+    one plotly.js version and drawn by another may draw wrong), and its brotli form must be the bundle's."""
     full = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    version = re.compile(r"plotly\.js (?:\(geo - minified\) )?v(\d+\.\d+\.\d+)")
-    shipped, vendored = (version.search(path.read_text(encoding="utf-8")[:200]) for path in (full, export.PLOTLY_JS))
+    version = re.compile(r"plotly\.js (?:\((?:geo|map) - minified\) )?v(\d+\.\d+\.\d+)")
+    shipped, vendored = (version.search(path.read_text(encoding="utf-8")[:200]) for path in (full, bundle))
     assert shipped and vendored and vendored.group(1) == shipped.group(1)
-    assert "(geo - minified)" in export.PLOTLY_JS.read_text(encoding="utf-8")[:200]
-    assert export.PLOTLY_JS.stat().st_size < full.stat().st_size / 3
+    assert f"({name} - minified)" in bundle.read_text(encoding="utf-8")[:200]
+    assert bundle.stat().st_size < full.stat().st_size * share
+    assert brotli.decompress(bundle.with_name(f"{bundle.name}.br").read_bytes()) == bundle.read_bytes()
+
+
+def test_the_live_app_loads_plotlys_map_bundle_where_dash_loads_plotly_js(client) -> None:
+    """Dash's Graph asks this address for plotly.js: the app answers with the map bundle, brotli-compressed, and
+    304 once the browser has it."""
+    path = f"/{DASH_PLOTLY_PATH}"
+    response = client.get(path, headers={"Accept-Encoding": "gzip, br"})
+    assert response.status_code == 200 and response.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(response.data) == LIVE_PLOTLY_JS.read_bytes()
+    again = client.get(path, headers={"Accept-Encoding": "gzip, br", "If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_every_figure_the_live_app_draws_is_of_a_trace_type_the_map_bundle_has() -> None:
+    """The map bundle has no bar, pie or geo traces: a chart that needs one must change bundles too."""
+    stats = analytics.compute(ATLAS)
+    figures = [
+        live_figure(ATLAS),
+        charts.area_figure(ATLAS, stats, LAST),
+        charts.population_figure(ATLAS, stats, LAST),
+        charts.compare_figure(ATLAS),
+    ]
+    types = {trace.type for figure in figures for trace in figure.data}
+    assert "scattermap" in types and types <= LIVE_TRACES
 
 
 def test_unknown_download_format_is_404(client) -> None:

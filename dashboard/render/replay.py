@@ -23,8 +23,8 @@ from dashboard.render.geo import Figure, View
 SLIDER_HEIGHT = 86
 FRAME_MS = 900
 # plotly.js's geo bundle (the trace types a geo map draws: a third of plotly.min.js), vendored by
-# vendor/plotly-geo/fetch.sh at the version the plotly package ships.
-PLOTLY_JS = PROJECT_ROOT / "vendor" / "plotly-geo" / "plotly-geo.min.js"
+# vendor/plotly/fetch.sh at the version the plotly package ships.
+PLOTLY_JS = PROJECT_ROOT / "vendor" / "plotly" / "plotly-geo.min.js"
 AttrPath = tuple[str, ...]
 
 
