@@ -166,7 +166,7 @@
 
   let canvas = null;
   let last = null; // what was drawn, to draw again at a new size
-  let drawn = []; // each layer drawn, with its features and where it put them, for featuresAt
+  let drawn = []; // each layer drawn, with its features, for featuresAt
 
   /* The map's element, watched for a new size (the window, or the place panel opening beside it). Dash's Graph
    * puts a new element with the same id in its place once plotly.js has loaded: it is looked up each time. */
@@ -219,11 +219,12 @@
     ctx.fillStyle = background;
     ctx.fillRect(0, 0, width, height);
     const project = projection(bounds, width, height, padding(), focus);
+    last.project = project;
     drawn = [];
     for (const layer of layers) {
       const features = layer.source.features.filter((f) => !layer.filter || evaluate(layer.filter, f.properties || {}));
       PAINTERS[layer.type](ctx, project, features, layer.paint || {}, images, layer.layout || {});
-      drawn.push({ layer, features, project });
+      drawn.push({ layer, features });
     }
   }
 
@@ -232,9 +233,10 @@
    * the topmost first; circles within their radius and a few px more (a finger's reach), the nearest first. */
   const REACH = 4;
   function featuresAt(point, id) {
-    const layer = canvas && drawn.find((d) => d.layer.id === id);
+    const layer = canvas && last.project && drawn.find((d) => d.layer.id === id);
     if (!layer) return [];
-    const { features, project, layer: style } = layer;
+    const { features, layer: style } = layer;
+    const { project } = last;
     if (style.type === "circle") {
       const radius = (f) => evaluate((style.paint || {})["circle-radius"], f.properties || {}) + REACH;
       const distance = (f) => Math.hypot(...project(...f.geometry.coordinates).map((v, i) => v - [point.x, point.y][i]));
@@ -255,9 +257,8 @@
   /* Where the poster drew [lon, lat], in the page's CSS px (null with no poster): for tests and the benchmark,
    * which tap a place before the map exists. */
   function pointOf(lon, lat) {
-    const layer = canvas && drawn[0];
-    if (!layer) return null;
-    const [x, y] = layer.project(lon, lat);
+    if (!canvas || !last.project) return null;
+    const [x, y] = last.project(lon, lat);
     const box = canvas.getBoundingClientRect();
     return { x: box.left + x, y: box.top + y };
   }
