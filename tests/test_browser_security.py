@@ -161,6 +161,13 @@ HOVER_TEXT = """() => [...document.querySelectorAll(".map-tip:not([hidden]), #ma
   .map((t) => t.textContent).join("\\n")"""
 
 
+# In the page: whether the search box lists options and every one of them matches what was typed.
+ONLY_OPTIONS_WITH = """(query) => {
+  const options = [...document.querySelectorAll("[role=option]")];
+  return options.length > 0 && options.every((o) => o.textContent.toLowerCase().includes(query));
+}"""
+
+
 def show_everything(page: Any, url: str, atlas: Atlas) -> str:
     """Open every view that shows analyst text; return the text the page shows."""
     open_map(page, f"{url}?date=2024-11-30&place=saraqib")
@@ -181,10 +188,13 @@ def show_everything(page: Any, url: str, atlas: Atlas) -> str:
     assert hovered >= 4
     for place in ("hama", "maarat_al_numan", "homs"):  # the panels, through the search box
         page.locator(f"#{ids.SEARCH}").click()
-        page.locator(f"#{ids.SEARCH} input, .dash-dropdown-search").first.fill(place.split("_")[0][:4])
-        page.get_by_role("option").first.wait_for()  # the options arrive once the map is drawn
+        query = place.split("_")[0][:4]
+        page.locator(f"#{ids.SEARCH} input, .dash-dropdown-search").first.fill(query)
+        page.wait_for_function(ONLY_OPTIONS_WITH, arg=query)  # the options arrive once the map is drawn
         shown.append(page.locator("body").inner_text())
-        page.keyboard.press("Enter")
+        # A click, not Enter: Enter once (1 run in 6 here, and in CI) left the place unchosen; this test is
+        # about the text shown, test_browser_app's search test covers the keyboard.
+        page.get_by_role("option").first.click()
         page.wait_for_function(
             "p => new URLSearchParams(location.search).get('place') === p", arg=place, timeout=RENDER_TIMEOUT_MS
         )
