@@ -11,10 +11,11 @@ Each user keeps one keep-alive connection and repeats, after a think time of 1-3
 - zones: the map data and the analytics data (every date's zones and figures: what a page fetches once);
 - click: a click on a place marker (its callback, then the place panel's).
 With `--exporters N` (the export scenario), the users run `--seconds` alone ("idle"), then `--seconds` more while N
-clients each ask, one after another with no pause, for exports they have not asked for before (PNG, SVG or PDF of a
-date, language and place of the closed set `dashboard/renders.py` serves; now and then the GIF or the replay),
-against an empty render cache: the figures of both phases, each export answer (rendered, 503, other), and the peak
-memory of the whole server (RSS summed over gunicorn, its workers, the renderer and Chromium; PSS too).
+clients (threads of a process of their own) each ask, one after another with no pause, for exports they have not
+asked for before (PNG, SVG or PDF of a date, language and place of the closed set `dashboard/renders.py` serves; now
+and then the GIF or the replay), against an empty render cache: the figures of both phases, each export answer
+(rendered, 503, other), and the peak memory of the whole server (RSS summed over gunicorn, its workers, the renderer
+and Chromium; PSS too).
 The first `--warmup` seconds (each worker filling its caches) are run but not counted. Only loopback addresses
 are ever contacted. Prints a Markdown table: requests, p50/p95/p99 latency (ms) and errors per action, the
 overall error rate, the server's CPU time and the memory of each worker (RSS, and PSS: preloaded pages are shared).
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import multiprocessing
 import os
 import random
 import re
@@ -64,6 +66,20 @@ class Results:
     errors: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
     statuses: dict[tuple[str, int], int] = field(default_factory=lambda: defaultdict(int))
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def figures(self) -> tuple[dict[Any, Any], ...]:
+        """What another process collected, to `merge` here (plain dicts: they cross a pipe)."""
+        return dict(self.latencies), dict(self.errors), dict(self.statuses)
+
+    def merge(self, figures: tuple[dict[Any, Any], ...]) -> None:
+        latencies, errors, statuses = figures
+        with self.lock:
+            for k, values in latencies.items():
+                self.latencies[k] += values
+            for k, count in errors.items():
+                self.errors[k] += count
+            for k, count in statuses.items():
+                self.statuses[k] += count
 
     def phase(self, started: float) -> str | None:
         return next((name for name, start, end in self.phases if start <= started < end), None)
@@ -357,16 +373,12 @@ def main(users: int, seconds: int, workers: int, warmup: int, exporters: int) ->
             threading.Thread(target=User(port, site, results, random.Random(seeds.random())).run, args=(until,))
             for _ in range(users)
         ]
-        threads += [
-            threading.Thread(target=_later, args=(phases[1][1], Exporter(port, site, results, random.Random(n)), until))
-            for n in range(exporters)
-        ]
+        exporting = _exporters(port, site, results.phases, exporters) if exporters else None
         for t in threads:
             t.start()
         time.sleep(max(0.0, start - time.monotonic()))
         busy_before = cpu_seconds(workers_pids)
-        for t in threads:
-            t.join(timeout=warmup + 2 * seconds + 90)
+        _join(threads, exporting, results, warmup + 2 * seconds + 90)
         elapsed = time.monotonic() - start
         memory = [memory_mb(pid) for pid in workers_pids]
         busy = cpu_seconds(workers_pids) - busy_before
@@ -379,6 +391,39 @@ def main(users: int, seconds: int, workers: int, warmup: int, exporters: int) ->
     report(results, elapsed, users, workers, memory, busy, load_before)
     if exporters:
         report_exports(results, exporters, watch)
+
+
+def _exporters(port: int, site: Site, phases: list[tuple[str, float, float]], n: int) -> tuple[Any, Any]:
+    """The exporters in a process of their own, as other clients are: in the users' process they would share its
+    interpreter lock, and the users' figures would count the exporters' client-side work. Gives (a queue that gets
+    their figures, the process)."""
+    context = multiprocessing.get_context("fork")
+    figures = context.Queue()
+    process = context.Process(target=_export, args=(port, site, phases, n, figures), daemon=True)
+    process.start()
+    return figures, process
+
+
+def _join(threads: list[threading.Thread], exporting: tuple[Any, Any] | None, results: Results, timeout: float) -> None:
+    for t in threads:
+        t.join(timeout=timeout)
+    if exporting:
+        results.merge(exporting[0].get(timeout=120))
+        exporting[1].join()
+
+
+def _export(port: int, site: Site, phases: list[tuple[str, float, float]], n: int, figures: Any) -> None:
+    results = Results(phases)
+    start, until = phases[1][1], phases[-1][2]
+    threads = [
+        threading.Thread(target=_later, args=(start, Exporter(port, site, results, random.Random(k)), until))
+        for k in range(n)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    figures.put(results.figures())
 
 
 def _later(at: float, exporter: Exporter, until: float) -> None:

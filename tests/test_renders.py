@@ -304,3 +304,15 @@ def test_the_renderer_leaves_the_first_core_to_pages_and_callbacks() -> None:
     shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=PROJECT_ROOT)
     cores = sorted(os.sched_getaffinity(0))
     assert shown.stdout.strip() == str(cores[1:])
+
+
+def test_the_renderer_and_the_chromium_it_starts_run_only_on_cpu_time_nothing_else_wants() -> None:
+    """`yield_cpu` (called in the renderer process) makes it SCHED_IDLE, and what it starts inherits that."""
+    script = (
+        "import os, subprocess, sys; from dashboard.renders import yield_cpu; yield_cpu(); "
+        "child = 'import os; print(os.sched_getscheduler(0))'; "
+        "print(os.sched_getscheduler(0), subprocess.run([sys.executable, '-c', child], capture_output=True, "
+        "text=True).stdout.strip())"
+    )
+    shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=PROJECT_ROOT)
+    assert shown.stdout.split() == [str(os.SCHED_IDLE)] * 2
