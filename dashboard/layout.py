@@ -19,7 +19,6 @@ SPEEDS = (("0.5×", 1600), ("1×", 800), ("2×", 400), ("4×", 200))
 DEFAULT_SPEED = 800
 
 
-
 def page(
     *,
     title: str,
@@ -139,7 +138,10 @@ def controls(*, marks: dict[int, Any], index: int, label: str, lang: str = "en")
                     ),
                     html.Button(t("map.play", lang), id=ids.PLAY, className="play", title=t("page.play_title", lang)),
                     html.Button(
-                        later, id=ids.NEXT, className="step", title=t("page.next", lang),
+                        later,
+                        id=ids.NEXT,
+                        className="step",
+                        title=t("page.next", lang),
                         **{"aria-label": t("page.next_label", lang)},
                     ),
                     dcc.RadioItems(
@@ -158,17 +160,20 @@ def controls(*, marks: dict[int, Any], index: int, label: str, lang: str = "en")
                     ),
                 ],
             ),
-            dcc.Slider(
-                id=ids.SLIDER,
-                className="slider",
-                min=0,
-                max=max(marks),
-                step=1,
-                value=index,
-                marks=marks,
-                updatemode="drag",
-                allow_direct_input=False,
-                reverse=mirrored,
+            html.Div(  # the slider's room, kept from the first paint (dcc.Slider draws once its script arrives)
+                className="slider-room",
+                children=dcc.Slider(
+                    id=ids.SLIDER,
+                    className="slider",
+                    min=0,
+                    max=max(marks),
+                    step=1,
+                    value=index,
+                    marks=marks,
+                    updatemode="drag",
+                    allow_direct_input=False,
+                    reverse=mirrored,
+                ),
             ),
         ],
     )
@@ -208,7 +213,10 @@ def panel(lang: str = "en") -> html.Aside:
         hidden=True,
         children=[
             html.Button(
-                "×", id=ids.PANEL_CLOSE, className="close", title=t("page.close", lang),
+                "×",
+                id=ids.PANEL_CLOSE,
+                className="close",
+                title=t("page.close", lang),
                 **{"aria-label": t("page.close", lang)},
             ),
             html.Div(id=ids.PANEL_HEAD),

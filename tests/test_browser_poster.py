@@ -97,6 +97,7 @@ def test_first_paint_comes_before_plotly_follows_the_slider_and_the_map_replaces
     points = [project(page, lon, lat) for lon, lat in changed_ground(shipped_atlas, BEFORE, AFTER)]
     inside = [(round(y), round(x)) for x, y in points if box["x"] < x < box["x"] + box["width"] - 1]
     assert len(inside) >= 6
+
     def around(image: np.ndarray, y: int, x: int) -> np.ndarray:
         return image[y - 4 : y + 4, x - 4 : x + 4].mean(axis=(0, 1))
 
@@ -142,6 +143,7 @@ def test_the_first_paint_answers_hover_and_a_tap_on_a_place_before_plotly_arrive
     hama = next(p for p in shipped_atlas.timeline.places if p.id == "hama")
     factions = {f.id: f.label for f in shipped_atlas.timeline.factions}
     holder = factions[holders_on(shipped_atlas.timeline, BEFORE)["hama"]]
+
     def where() -> dict[str, float]:  # asked each time: the page may still be settling (fonts, Dash's layout)
         return page.evaluate("([lon, lat]) => window.dashboardPoster.pointOf(lon, lat)", [hama.lon, hama.lat])
 
@@ -166,3 +168,35 @@ def test_the_first_paint_answers_hover_and_a_tap_on_a_place_before_plotly_arrive
     screenshot(page, f"poster-tap-{'phone' if phone else 'desktop'}")
     context.close()
     assert errors == []
+
+
+# In the page: the map's box when the first paint is first drawn on it.
+BOX_AT_FIRST_PAINT = """new MutationObserver((_, watch) => {
+  if (!document.querySelector("canvas.map-poster")) return;
+  watch.disconnect();
+  window.boxAtFirstPaint = document.getElementById("map").getBoundingClientRect().toJSON();
+}).observe(document, { subtree: true, childList: true });"""
+
+
+@pytest.mark.parametrize(
+    ("size", "lang"),
+    [((1280, 800), "en"), ((1280, 800), "ar"), ((390, 844), "en"), ((360, 640), "ar")],
+    ids=["desktop-en", "desktop-ar", "phone-en", "small-phone-ar"],
+)
+def test_the_first_paint_is_drawn_where_the_map_stays(
+    browser: Any, app_url: str, size: tuple[int, int], lang: str
+) -> None:
+    """The search box, the slider and the "changes since" box draw once their scripts arrive; their room is kept
+    from the first paint, so the map (and the places a reader aims at on the poster) does not move or resize."""
+    phone = size[0] < 600
+    context = browser.new_context(
+        viewport={"width": size[0], "height": size[1]}, is_mobile=phone, has_touch=phone, locale="en-GB"
+    )
+    page = context.new_page()
+    page.add_init_script(BOX_AT_FIRST_PAINT)
+    page.goto(f"{app_url}?lang={lang}")
+    wait_for_map_date(page, None)
+    first, last = page.evaluate("window.boxAtFirstPaint"), page.locator("#map").bounding_box()
+    context.close()
+    assert first is not None
+    assert {k: round(first[k]) for k in last} == {k: round(last[k]) for k in last}
