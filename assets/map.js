@@ -89,7 +89,9 @@
   };
 
   /* The poster's pointer events (assets/poster.js), until the map is drawn: the tooltip as on the map, and a tap on
-   * a place opens its panel as a click on the map's place does (Plotly's clickData, which callbacks.py reads). */
+   * a place opens its panel. The poster draws only the map data's places, so the tap sets the place itself: a click
+   * on the map goes through callbacks.py (Plotly's clickData), one server round trip more, which on a slow phone
+   * waits behind plotly.js and MapLibre's set-up. */
   function posterEvent(event) {
     const box = event.currentTarget.getBoundingClientRect();
     return { point: { x: event.clientX - box.left, y: event.clientY - box.top }, originalEvent: event };
@@ -104,7 +106,7 @@
     click(event) {
       const drawn = tip.query(null, posterEvent(event).point);
       const [place] = drawn ? drawn.at(C.layers.markers) : [];
-      if (place) window.dash_clientside.set_props(ID.MAP, { clickData: { points: [{ customdata: place.id }] } });
+      if (place) window.dash_clientside.set_props(ID.PLACE, { data: place.id });
     },
   };
 
