@@ -1,8 +1,8 @@
 /* The /embed page (embed.py) and the app's "Embed / share" panel.
  *
  * Dash serves every file in assets/ to the app too: the embed part runs only on a page whose body has
- * data-embed. There it draws the replay figure bare (every date a frame; no title, legend, notes or slider of
- * its own), drives it from the page's ◀ / Play / ▶ buttons, range input and keys (← → space), keeps the date,
+ * data-embed. There it draws the replay figure bare (no title, legend, notes or slider of its own; every other
+ * date a frame, fetched once the first is drawn), drives it from the page's ◀ / Play / ▶ buttons, range input and keys (← → space), keeps the date,
  * the key, the text alternative, a live region and the place's holder in step with the date drawn, sets
  * #map[data-map-date] once a date is drawn, veils the map on touch screens until tapped, and posts the page's
  * height to the parent page, in the manner of Datawrapper's responsive embeds:
@@ -89,11 +89,19 @@
   }
   let drawnOnce = false;
 
-  const current = () => data.dates.indexOf(gd.layout.meta.date);
+  /* The other dates' drawings come apart from the page (data.frames), once the first is drawn; a date asked for
+   * before they arrive is drawn when they do. */
+  let framesIn = false;
+  let wanted = null;
+  const current = () => wanted ?? data.dates.indexOf(gd.layout.meta.date);
 
   /* Draw date `index` (a frame of the figure); `shown` follows once it is drawn. */
   function goTo(index) {
     if (!Number.isInteger(index) || index < 0 || index > last) return;
+    if (!framesIn) {
+      wanted = index;
+      return;
+    }
     Plotly.animate(gd, [data.dates[index]], {
       mode: "immediate",
       frame: { duration: 0, redraw: true },
@@ -159,16 +167,28 @@
     annotations: [],
     margin: { l: 0, r: 0, t: 0, b: 0 },
   });
-  const frames = fig.frames.map((frame) => Object.assign({}, frame, { layout: { meta: frame.layout.meta } }));
   const config = { responsive: true, displaylogo: false, scrollZoom: true, modeBarButtonsToRemove: ["select2d", "lasso2d"] };
   Plotly.newPlot(gd, fig.data, layout, config)
-    .then(() => Plotly.addFrames(gd, frames))
     .then(() => {
       for (const button of gd.querySelectorAll(".modebar-btn")) button.setAttribute("tabindex", "-1");
       gd.on("plotly_animated", shown);
       listen();
       shown();
       if (data.play) start();
+      return fetch(data.frames);
+    })
+    .then((response) => {
+      if (!response.ok) throw new Error(`${data.frames}: ${response.status}`);
+      return response.json();
+    })
+    .then((frames) => Plotly.addFrames(gd, frames.map((frame) => Object.assign({}, frame, { layout: { meta: frame.layout.meta } }))))
+    .then(() => {
+      framesIn = true;
+      if (wanted !== null) {
+        const index = wanted;
+        wanted = null;
+        goTo(index);
+      }
     });
   new ResizeObserver(postHeight).observe(document.body);
 })();

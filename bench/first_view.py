@@ -14,9 +14,10 @@ answers. /embed has no hover of its own to wait for (Plotly's geo hover), and is
 opens a place" (ours only: the naive app has no place panel): on a load of its own, Hama is clicked (tapped on the
 phone) where the loaded map draws it, every 100 ms from navigation until a tap lands on it (the page asks for its
 panel), then the place panel is timed as the tooltip is. Where to hover and tap is found beforehand on a loaded
-page: asking the page during the load would wait behind its long tasks, and the input with it. Bytes: the sum of
-every response's encoded length (what crossed the wire, compressed where the server compresses) until the map is
-drawn.
+page: asking the page during the load would wait behind its long tasks, and the input with it. Bytes: the first
+view's, the sum of the transfer sizes (compressed where the server compresses, with headers) of the page and every
+response that ended before the map was drawn (SENT_BY_DRAW); what a page fetches afterwards (/embed's other dates)
+is not counted.
 """
 
 from __future__ import annotations
@@ -69,6 +70,10 @@ HOVERED = {
     "ours": "() => { const tip = document.querySelector('.map-tip'); return Boolean(tip && !tip.hidden); }",
     "naive": "() => document.querySelectorAll('#map .hoverlayer .hovertext').length > 0",
 }
+
+# The first view's bytes: every response that ended before the map was drawn (the page included).
+SENT_BY_DRAW = """() => [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")]
+  .filter((entry) => entry.responseEnd <= window.drawnAt).reduce((sum, entry) => sum + entry.transferSize, 0)"""
 
 # In the page, from navigation: the time of the first frame (its requestAnimationFrame) after SHOWN became true,
 # as window.NAME. Read in the page, not by the bench polling it: a poll waits behind the page's long tasks (plotly.js
@@ -145,8 +150,6 @@ def first_view(browser: Any, url: str, kind: str, phone: bool, cpu: float, tap: 
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
     if phone:
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": cpu})
-    sent: list[float] = []
-    cdp.on("Network.loadingFinished", lambda event: sent.append(event["encodedDataLength"]))
     page.goto(url, wait_until="commit")
     out: dict[str, float] = {}
     if tap:
@@ -169,7 +172,7 @@ def first_view(browser: Any, url: str, kind: str, phone: bool, cpu: float, tap: 
             page.wait_for_timeout(16)
         out["hover_s"] = page.evaluate("window.hoveredAt") / 1000
     page.wait_for_function("() => window.drawnAt !== undefined", timeout=120_000, polling=50)
-    out.update(drawn_s=page.evaluate("window.drawnAt") / 1000, kB=sum(sent) / 1000)
+    out.update(drawn_s=page.evaluate("window.drawnAt") / 1000, kB=page.evaluate(SENT_BY_DRAW) / 1000)
     context.close()
     return out
 

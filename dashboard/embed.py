@@ -87,9 +87,11 @@ def page(
     figure: export.Figure,
     *,
     script_urls: tuple[str, ...],
+    frames_url: str,
     plotly_url: str = PLOTLY_PATH,
 ) -> str:
-    """The /embed page around `figure` (`replay_figure` for `query`, without its legend and controls).
+    """The /embed page around `figure` (`replay_figure` for `query`, without its legend, controls and frames: the
+    page fetches every date's drawing from `frames_url` once the first is drawn).
 
     An article's reader gets ordinary page elements around a bare map: the title (h1), the key (plain HTML:
     nothing in it hides a layer), the date controls (buttons and a range input, by keyboard too), the attribution,
@@ -107,6 +109,7 @@ def page(
     spec = map_spec.map_spec(atlas, query.day, lang=lang)
     data = {
         "figure": figure,
+        "frames": frames_url,
         "play": query.play,
         "dates": [d.isoformat() for d in atlas.dates],
         "labels": [export.date_text(d, lang) for d in atlas.dates],

@@ -4,6 +4,7 @@
 | --- | --- |
 | `/embed?date=&place=&lang=&…` | the embeddable page (`embed.page`), cached per query |
 | `/_embed/plotly-<version>.min.js` | the plotly.js build /embed loads, cached for a year |
+| `/_embed/frames[-<lang>]/data-<digest>.json` | every date's drawing, which /embed fetches once its first is drawn |
 | `/_dash-component-suites/plotly/package_data/plotly.min.js` | the live app's plotly.js: the map bundle (below) |
 | `/export/<png|svg|pdf|gif|html>?date=&place=&lang=` | a rendered export (`renders`: a closed set, on disk) |
 | `/download/<YYYY-MM-DD|all>/<kind>.<ext>?lang=` | the data as files (`downloads`, `gis`) |
@@ -59,11 +60,25 @@ def install(app: Dash, atlas: Atlas, numbers: analytics.Analytics, exports: rend
     bundles = (functools.partial(plotly_bodies, path) for path in (export.PLOTLY_JS, LIVE_PLOTLY_JS))
     later.extend([*(functools.partial(replay, lang) for lang in LANGS), *bundles])
 
-    @functools.lru_cache(maxsize=32)  # a page is about 1.6 MB
+    frames_urls = {
+        lang: serving.serve_json_later(
+            app,
+            "/_embed/frames" if lang == LANGS[0] else f"/_embed/frames-{lang}",
+            f"embed_frames_{lang}",
+            f"{exports.version} {lang}".encode(),
+            lambda lang=lang: replay(lang).frames,
+        )
+        for lang in LANGS
+    }
+
+    @functools.lru_cache(maxsize=64)  # a page is about 0.25 MB
     def embed_page(q: embed.EmbedQuery) -> str:
-        # The key and the date controls are the page's own (`embed.page`): the figure has neither.
-        figure = replay(q.lang).figure(start=q.day, place=q.place, view=q.view, legend=False, controls=False)
-        return embed.page(atlas, q, figure, script_urls=script_urls)
+        # The key and the date controls are the page's own (`embed.page`): the figure has neither, nor the other
+        # dates (fetched once the first is drawn).
+        figure = replay(q.lang).figure(
+            start=q.day, place=q.place, view=q.view, legend=False, controls=False, frames=False
+        )
+        return embed.page(atlas, q, figure, script_urls=script_urls, frames_url=frames_urls[q.lang])
 
     def embed_view() -> Response:
         return Response(embed_page(embed.parse_query(request.args, atlas)), mimetype="text/html")

@@ -1,9 +1,10 @@
 """`python -m dashboard export site --out DIR`: what a report needs, as static files for any object store or CDN.
 
 ```
-embed/<lang>/<date>.html   the /embed page of each date and language (every date's map inside: the slider steps)
+embed/<lang>/<date>.html   the /embed page of each date and language (its date's map; the others from assets/)
 embed/<lang>/index.html    the last date
 assets/<name>.<hash>.js    plotly.js, constants.js and embed.js
+assets/frames-<lang>.<hash>.json  every date's drawing, which an embed page fetches once its own is drawn
 files/<name>.<hash>.<ext>  images (PNG by default: every date × language × the country and each summarised
                            place), the GIF and HTML replay, and the data downloads (each date and the series)
 index.html                 every page and file, with the code to embed a page
@@ -87,12 +88,20 @@ def write_site(
 def _embed_pages(atlas: Atlas, site: Site, plotly_js: str, scripts: tuple[str, ...]) -> list[str]:
     """Each date's /embed page in each language; they sit two folders down, hence `../../`."""
     pages = []
+    urls = tuple(f"../../{script}" for script in scripts)
     for lang in export.LANGS:
         replay = export.Replay(atlas, lang)
+        frames = site.hashed("assets", f"frames-{lang}.json", json.dumps(replay.frames, separators=(",", ":")).encode())
         for day in atlas.dates:
             query = embed.EmbedQuery(day, lang=lang)
-            urls = tuple(f"../../{script}" for script in scripts)
-            body = embed.page(atlas, query, replay.figure(start=day), script_urls=urls, plotly_url=f"../../{plotly_js}")
+            body = embed.page(
+                atlas,
+                query,
+                replay.figure(start=day, frames=False),
+                script_urls=urls,
+                frames_url=f"../../{frames}",
+                plotly_url=f"../../{plotly_js}",
+            )
             pages.append(site.plain(f"embed/{lang}/{day.isoformat()}.html", body.encode()))
             if day == atlas.dates[-1]:
                 site.plain(f"embed/{lang}/index.html", body.encode())

@@ -14,7 +14,7 @@ import pytest
 from browser_support import RENDER_TIMEOUT_MS, Recorder, screenshot
 from werkzeug.serving import make_server
 
-from dashboard import export
+from dashboard import export, ids
 from dashboard.config import Settings
 from dashboard.files import write_atomically
 from dashboard.model import Atlas
@@ -125,3 +125,25 @@ def test_embed_in_arabic_plays_when_asked(page: Any, framing: tuple[str, str]) -
     assert "كانون الأول" in page.locator("#alt").text_content()
     assert "خريطة السيطرة في سوريا" in page.locator("h1").text_content()
     screenshot(page, "22-embed-arabic-played-to-10-december")
+
+
+def test_a_step_before_the_other_dates_arrive_is_drawn_when_they_do(page: Any, framing: tuple[str, str]) -> None:
+    """The page draws its own date without the other dates' file; a step taken meanwhile waits for it, once."""
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:  # Playwright takes a Python function here, not a bound builtin
+        held.append(route)
+
+    page.route("**/_embed/frames/**", hold)
+    page.goto(f"{framing[1]}/embed?date=2024-12-05")
+    wait_for_date(page, "2024-12-05")  # drawn with the file still held back
+    while not held:
+        page.wait_for_timeout(50)
+    page.click(f"#{ids.NEXT}")
+    page.click(f"#{ids.NEXT}")
+    page.wait_for_timeout(300)
+    assert page.get_attribute("#map", "data-map-date") == "2024-12-05"
+    held[0].continue_()
+    wait_for_date(page, "2024-12-07")
+    assert page.locator(f"#{ids.DATE_LABEL}").text_content() == "7 December 2024"
+    assert len(held) == 1

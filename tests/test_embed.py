@@ -107,9 +107,23 @@ def test_embed_page_has_title_text_alternative_place_and_escaped_notices(client)
     assert "Hama fell on 5 December" in body and f'id="{ids.EMBED_HOLDER}"' in body
     data = embed_data(body)
     assert data["holders"]["2024-12-05"]["label"] == "HTS-led" and data["holders"]["2024-12-04"]["label"] != "HTS-led"
-    assert len(data["figure"]["frames"]) == len(ATLAS.dates) and data["play"] is False
+    assert "frames" not in data["figure"] and data["play"] is False  # fetched apart: the test below
     assert re.search(r'<script src="/_embed/plotly-geo-[\d.]+\.min\.js"></script>', body)
     assert "<script>" not in body  # no inline script: the CSP allows none
+
+
+def test_the_embed_fetches_every_date_apart_from_its_first_view(client) -> None:
+    """The page carries one date's drawing; the others are one content-addressed file per language, cached for good."""
+    pages = {lang: client.get(f"/embed?lang={lang}").get_data(as_text=True) for lang in ("en", "ar")}
+    urls = {lang: embed_data(body)["frames"] for lang, body in pages.items()}
+    assert urls["en"] != urls["ar"]
+    for lang, url in urls.items():
+        response = client.get(url)
+        assert response.status_code == 200 and "immutable" in response.headers["Cache-Control"]
+        frames = response.get_json()
+        assert [f["name"] for f in frames] == [d.isoformat() for d in ATLAS.dates]
+        assert frames == json.loads(json.dumps(export.Replay(ATLAS, lang).frames))
+    assert client.get(urls["en"].replace("data-", "data-0")).status_code == 404  # another version's address
 
 
 def test_the_arabic_embed_keeps_the_holder_badge_in_arabic_on_every_date(client) -> None:

@@ -72,12 +72,16 @@ class Replay:
         view: View | None = None,
         legend: bool = True,
         controls: bool = True,
+        frames: bool = True,
     ) -> Figure:
+        """The drawing of `start` with every date as a frame; without them (`frames=False`) for a page that fetches
+        `self.frames` apart (/embed: they are the largest part of its data, and the first view draws one date)."""
         start = start or self.atlas.dates[-1]
         drawing = self.drawings[self.atlas.dates.index(start)]
         focus = map_spec.focus_of(self.atlas, place, self.lang)
         figure = geo.framed(drawing, self.atlas, lang=self.lang, focus=focus, view=view, legend=legend)
-        figure["frames"] = self.frames
+        if frames:
+            figure["frames"] = self.frames
         if controls:
             figure["layout"]["margin"]["b"] = SLIDER_HEIGHT
             figure["layout"]["sliders"] = [_slider(self.atlas, start, self.lang)]
