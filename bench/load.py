@@ -7,7 +7,7 @@ Each user keeps one keep-alive connection and repeats, after a think time of 1-3
   callback and the place panel; one visit in two is a first visit that also fetches every script, style and the
   map and analytics data (what a browser cache or a CDN would otherwise answer);
 - embed: one of a few articles' `/embed?...` frames (an article embeds one address for all its readers), and on a
-  first visit its scripts;
+  first visit its scripts and the other dates' drawings;
 - zones: the map data and the analytics data (every date's zones and figures: what a page fetches once);
 - click: a click on a place marker (its callback, then the place panel's).
 With `--exporters N` (the export scenario), the users run `--seconds` alone ("idle"), then `--seconds` more while N
@@ -231,7 +231,9 @@ def discover(port: int) -> Site:
         return connection.getresponse().read().decode()
 
     assets = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(/[^"]+)"', get("/"))
-    embed_assets = re.findall(r'<script[^>]+src="(/[^"]+)"', get("/embed"))
+    embed_page = get("/embed")
+    frames = re.findall(r'"frames":"(/_embed/frames[^"]*)"', embed_page)  # the other dates, fetched once drawn
+    embed_assets = [*re.findall(r'<script[^>]+src="(/[^"]+)"', embed_page), *frames]
     layout = get("/_dash-layout").replace("\\u002f", "/")
     data = sorted(set(re.findall(r'"(/_(?:map|analytics)/data-[0-9a-f]+\.json)"', layout)))
     dependencies = json.loads(get("/_dash-dependencies"))
