@@ -19,7 +19,6 @@ a nearby file.
 from __future__ import annotations
 
 import functools
-import gzip
 import hashlib
 from collections.abc import Mapping
 from datetime import date
@@ -57,7 +56,7 @@ def install(app: Dash, atlas: Atlas, numbers: analytics.Analytics, exports: rend
         return export.Replay(atlas, lang)
 
     later = app.server.extensions.setdefault(serving.LATER, [])
-    bundles = (functools.partial(plotly_bodies, path) for path in (export.PLOTLY_JS, LIVE_PLOTLY_JS))
+    bundles = (plotly_script(path)[0].warm for path in (export.PLOTLY_JS, LIVE_PLOTLY_JS))
     later.extend([*(functools.partial(replay, lang) for lang in LANGS), *bundles])
 
     frames_urls = {
@@ -141,24 +140,17 @@ def install(app: Dash, atlas: Atlas, numbers: analytics.Analytics, exports: rend
 
 def script(path: Path, headers: dict[str, str]) -> Response:
     """A vendored plotly.js build in the best encoding the browser takes, with an ETag of its content."""
-    bodies = plotly_bodies(path)
-    encoding = request.accept_encodings.best_match(tuple(bodies)) or "identity"
-    headers = {**headers, "Vary": "Accept-Encoding"}
-    if encoding != "identity":
-        headers["Content-Encoding"] = encoding  # flask-compress leaves an encoded response as it is
-    response = Response(bodies[encoding], mimetype="text/javascript", headers=headers)
-    response.set_etag(f"{hashlib.sha256(bodies['identity']).hexdigest()[:16]}-{encoding}")
-    return response
+    encoded, digest = plotly_script(path)
+    return encoded.response("text/javascript", headers, digest)
 
 
 @functools.cache
-def plotly_bodies(path: Path = export.PLOTLY_JS) -> dict[str, bytes]:
-    """A plotly.js build in each encoding at the highest level: the largest part of a first view (/embed's is
-    1.4 MB; brotli 11 makes it 0.38 MB, the per-response level 0.47 MB). The brotli form is vendored beside it
-    (seconds to make); gzip takes 0.06 s. Brotli first, where asked."""
+def plotly_script(path: Path = export.PLOTLY_JS) -> tuple[serving.Encoded, str]:
+    """A plotly.js build, the largest part of a first view (/embed's is 1.4 MB), and a digest of it. Its brotli
+    form at quality 11 is vendored beside it (seconds to make; 0.38 MB against 0.47 MB at the per-response level)."""
     raw = path.read_bytes()
-    brotli_form = path.with_name(f"{path.name}.br").read_bytes()
-    return {"br": brotli_form, "gzip": gzip.compress(raw, 9, mtime=0), "identity": raw}
+    made = {"br": path.with_name(f"{path.name}.br").read_bytes(), "identity": raw}
+    return serving.Encoded(lambda: raw, made), hashlib.sha256(raw).hexdigest()[:16]
 
 
 def download_url(kind: downloads.Kind, scope: str, lang: str) -> str:
