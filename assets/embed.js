@@ -2,10 +2,10 @@
  *
  * Dash serves every file in assets/ to the app too: the embed part runs only on a page whose body has
  * data-embed. There it draws the replay figure bare (no title, legend, notes or slider of its own; every other
- * date a frame, fetched once the first is drawn), drives it from the page's ◀ / Play / ▶ buttons, range input and keys (← → space), keeps the date,
- * the key, the text alternative, a live region and the place's holder in step with the date drawn, sets
- * #map[data-map-date] once a date is drawn, veils the map on touch screens until tapped, and posts the page's
- * height to the parent page, in the manner of Datawrapper's responsive embeds:
+ * date a frame, fetched once the first is drawn), drives it from the page's ◀ / Play / ▶ buttons, range input and
+ * keys (← → space), keeps the date, the key, the text alternative, a live region and the place's holder in step
+ * with the date drawn, sets #map[data-map-date] once a date is drawn, veils the map on touch screens until tapped,
+ * and posts the page's height to the parent page, in the manner of Datawrapper's responsive embeds:
  * parent.postMessage({"syria-map-height": <px>}, "*").
  */
 (function () {
@@ -181,7 +181,10 @@
       if (!response.ok) throw new Error(`${data.frames}: ${response.status}`);
       return response.json();
     })
-    .then((frames) => Plotly.addFrames(gd, frames.map((frame) => Object.assign({}, frame, { layout: { meta: frame.layout.meta } }))))
+    .then((frames) => {
+      const bare = frames.map((frame) => Object.assign({}, frame, { layout: { meta: frame.layout.meta } }));
+      return Plotly.addFrames(gd, bare);
+    })
     .then(() => {
       framesIn = true;
       if (wanted !== null) {

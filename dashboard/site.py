@@ -91,7 +91,7 @@ def _embed_pages(atlas: Atlas, site: Site, plotly_js: str, scripts: tuple[str, .
     urls = tuple(f"../../{script}" for script in scripts)
     for lang in export.LANGS:
         replay = export.Replay(atlas, lang)
-        frames = site.hashed("assets", f"frames-{lang}.json", json.dumps(replay.frames, separators=(",", ":")).encode())
+        frames = site.hashed("assets", f"frames-{lang}.json", export.script_json(replay.frames).encode())
         for day in atlas.dates:
             query = embed.EmbedQuery(day, lang=lang)
             body = embed.page(
