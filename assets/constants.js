@@ -56,6 +56,8 @@ window.dashboardConstants = Object.freeze({
   "layers": {
     "markersSource": "dates-markers",
     "datePrefix": "date-",
+    "datesSource": "dates-zones",
+    "dayKey": "date_index",
     "halo": "dates-halo",
     "plotlyPrefix": "plotly-",
     "changes": "analytics-changes",

@@ -3,7 +3,8 @@
  *
  * Every layer, its id, source, paint and place in the order come from the map spec (browser_data's `layers`:
  * dashboard/render/spec.py); this part adds them as given and knows no colour or layer of its own: each date's
- * layers transparent, the date asked for first, the others once it is drawn (nearest first). A date step then
+ * layers transparent, the date asked for first in its own source, the others once it is drawn, all in one source
+ * (browser.py's DATES_SOURCE, each date's layers filtered on its index). A date step then
  * only makes the old date's layers transparent and the new date's opaque, and rewrites the key's text, in one
  * task: MapLibre draws the next frame with the new date complete (no Plotly call, no data sent to the map's
  * worker, no frame mixing dates; a date whose data is not on the map yet is not switched to until it is). When a
@@ -29,7 +30,7 @@
   /* Date `day`'s layers (the spec's, with their ids on this map), and one of them by its spec id. */
   const datedLayers = (day) => M.data.layers.dated[day];
   const layerId = (day, name) => datedLayers(day).find((layer) => layer.layer === name).id;
-  const sourceId = (day) => datedLayers(day).find((layer) => layer.source !== MARKERS).source;
+  const ownSource = (day) => datedLayers(day).find((layer) => layer.source !== MARKERS).source;
   const styleLayer = (layer) => {
     const out = { id: layer.id, type: layer.type, source: layer.source, paint: Object.assign({}, layer.paint) };
     if (layer.filter) out.filter = layer.filter;
@@ -56,7 +57,7 @@
   function layersOf(map) {
     let state = maps.get(map);
     if (!state || !map.getSource(MARKERS)) {
-      state = { dates: new Set(), rest: false };
+      state = { sources: new Map(), rest: false }; // date index → the source its zones are in on this map
       maps.set(map, state);
       S.shown = null;
       for (const [name, { image, pixelRatio }] of Object.entries(images())) {
@@ -83,29 +84,48 @@
     for (const layer of M.data.base.layers) if (!map.getLayer(layer.id)) map.addLayer(layer, plotlyLayer);
   }
 
-  /* A date's source and layers, transparent. Zones go under the borders and roads (or under Plotly's
-   * layers on an online basemap), marker colours over the halos, under the places trace's transparent markers. */
-  function addDate(map, day) {
-    const state = layersOf(map);
-    if (state.dates.has(day)) return;
-    state.dates.add(day);
-    map.addSource(sourceId(day), { type: "geojson", data: M.data.zones[day] });
+  /* Date `day`'s layers, transparent, with its zones from `source` (on `filter`, where given). Zones go under the
+   * borders and roads (or under Plotly's layers on an online basemap), marker colours over the halos, under the
+   * places trace's transparent markers. */
+  function addLayers(map, day, source, filter) {
     const below = { zones: map.getLayer(M.data.below) ? M.data.below : firstPlotlyLayer(map), places: firstPlotlyLayer(map) };
     for (const layer of datedLayers(day)) {
       const added = styleLayer(layer);
+      if (layer.source !== MARKERS) {
+        added.source = source;
+        if (filter) added.filter = layer.filter ? ["all", filter, layer.filter] : filter;
+      }
       added.paint[layer.opacity] = 0;
       added.paint[`${layer.opacity}-transition`] = NO_FADE;
       map.addLayer(added, below[layer.under]);
     }
   }
 
-  /* Every other date, nearest to `day` first (one worker parses them in that order), once. */
-  function addTheRest(map, day) {
+  /* The date asked for, alone in its own source: drawn without waiting for the others. */
+  function addDate(map, day) {
+    const state = layersOf(map);
+    if (state.sources.has(day)) return;
+    state.sources.set(day, ownSource(day));
+    map.addSource(ownSource(day), { type: "geojson", data: M.data.zones[day] });
+    addLayers(map, day, ownSource(day), null);
+  }
+
+  /* Every other date, once, in one source (browser.py's DATES_SOURCE: one clipping mask per frame, not one per
+   * date), each date's layers filtered on its index. */
+  function addTheRest(map) {
     const state = layersOf(map);
     if (state.rest) return;
     state.rest = true;
-    const order = M.data.dates.map((_, i) => i).sort((a, b) => Math.abs(a - day) - Math.abs(b - day));
-    for (const i of order) addDate(map, i);
+    const DAY = C.layers.dayKey;
+    const rest = M.data.dates.map((_, i) => i).filter((i) => !state.sources.has(i));
+    const features = rest.flatMap((i) =>
+      M.data.zones[i].features.map((f) => Object.assign({}, f, { properties: Object.assign({}, f.properties, { [DAY]: i }) })),
+    );
+    map.addSource(C.layers.datesSource, { type: "geojson", data: { type: "FeatureCollection", features } });
+    for (const i of rest) {
+      state.sources.set(i, C.layers.datesSource);
+      addLayers(map, i, C.layers.datesSource, ["==", ["get", DAY], i]);
+    }
   }
 
   /* Resolves once MapLibre holds every tile the view needs of these sources. */
@@ -191,11 +211,11 @@
     await M.styledMap();
     const map = M.mapOf(M.plot());
     addDate(map, day);
-    await loaded(map, [sourceId(day), MARKERS]);
+    await loaded(map, [layersOf(map).sources.get(day), MARKERS]);
     if (S.wanted !== day) return;
     if (day !== S.shown) switchTo(map, day); // else already drawn or on its way: no extra frame
     await painted;
-    addTheRest(map, day);
+    addTheRest(map);
     offerSearch();
     if (day !== S.shown) return;
     document.getElementById(ID.MAP).dataset.mapDate = M.data.dates[day];

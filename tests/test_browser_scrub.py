@@ -48,7 +48,8 @@ SLIDER_POINT = """(value) => {
 # the first is drawn; an input sooner waits for its data, and the handle may then move first, as it should).
 NEXT_LOADED = f"""() => {{
   const map = document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map;
-  return Boolean(map.getSource('date-{NEXT}')) && map.isSourceLoaded('date-{NEXT}');
+  const layer = map.getLayer('date-{NEXT}-zones');
+  return Boolean(layer) && map.isSourceLoaded(layer.source);
 }}"""
 CENTRE = "(el) => { const r = el.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; }"
 

@@ -27,6 +27,8 @@ def constants() -> dict[str, Any]:
         "layers": {
             "markersSource": browser.MARKERS_SOURCE,
             "datePrefix": browser.DATE_PREFIX,
+            "datesSource": browser.DATES_SOURCE,
+            "dayKey": browser.DAY_KEY,
             "halo": browser.ONCE_PREFIX + "halo",
             "plotlyPrefix": "plotly-",  # plotly.js's own layer ids: ours go under them
             "changes": "analytics-changes",
