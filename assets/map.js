@@ -202,16 +202,21 @@
     /* The ◀/▶ buttons are assets/scrub.js's; here a tick of play, which draws the next date at once (scrub.js's
      * goTo) and stops at the last one. */
     step(tick, max) {
-      const { goTo, current } = window.dashboardScrub;
-      if (current() >= max) return [true, M.data.words.play];
+      const { goTo, current, setPlaying } = window.dashboardScrub;
+      if (current() >= max) {
+        setPlaying(false);
+        return [true, M.data.words.play];
+      }
       goTo(current() + 1);
       return [noUpdate(), noUpdate()];
     },
 
-    /* Play steps at once (from the first date again after the last), then on each tick. */
+    /* Play before the map data is loaded (after, assets/scrub.js takes the click): it steps at once (from the
+     * first date again after the last), then on each tick. */
     togglePlay(clicks, stopped, max) {
+      const { goTo, current, setPlaying } = window.dashboardScrub;
+      setPlaying(stopped);
       if (!stopped) return [true, M.data.words.play];
-      const { goTo, current } = window.dashboardScrub;
       goTo(current() >= max ? 0 : current() + 1);
       return [false, M.data.words.pause];
     },

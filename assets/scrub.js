@@ -8,7 +8,7 @@
  *
  * Inputs: an arrow key on the slider's handle (in the slider's direction: mirrored right to left); a press, drag or touch anywhere on the slider (track, marks,
  * handle: the value under the pointer, as the slider computes it); the ◀/▶ buttons (and the keys that click
- * them, in map.js); play and each tick of it (map.js's `step` and `togglePlay` call `goTo`); a click on a chart
+ * them, in map.js); play (its button here, each tick in map.js's `step`); a click on a chart
  * point (analytics.js's `listenForDates`). Until the map data is loaded, `dashboardDraw` says no and the value goes
  * to Dash at once.
  */
@@ -60,6 +60,7 @@
         window.dash_clientside.set_props(ID.SLIDER, { value: index });
       }),
     );
+    return drawn;
   }
 
   /* The slider's value under a pointer, as the slider itself computes it (the root's box, rounded to a date),
@@ -124,19 +125,41 @@
   document.addEventListener("pointerup", release, true);
   document.addEventListener("pointercancel", release, true);
 
-  /* The ◀/▶ buttons (a click, or the arrow keys map.js turns into clicks). */
+  /* Play: starting draws the next date (the first after the last) at once, and hands Dash the ticker and the
+   * button's word once that frame is drawn; Dash's interval then ticks (map.js's `step`). Stopping hands them over
+   * at once. Until the map data is loaded, the click goes to Dash (map.js's `togglePlay`), which keeps `playing`. */
+  let playing = false;
+  function handPlay(on) {
+    const words = window.dashboardMapParts.data.words;
+    window.dash_clientside.set_props(ID.TICKER, { disabled: !on });
+    window.dash_clientside.set_props(ID.PLAY, { children: on ? words.pause : words.play });
+  }
+  function togglePlay() {
+    playing = !playing;
+    if (!playing) return handPlay(false);
+    const drawn = goTo(current() >= last() ? 0 : current() + 1) || Promise.resolve();
+    drawn.then(() => afterFrame(() => playing && handPlay(true)));
+  }
+
+  /* The ◀/▶ buttons and play (a click, or the keys map.js turns into clicks). */
   document.addEventListener(
     "click",
     (event) => {
-      const button = event.target.closest && event.target.closest(`#${ID.PREV}, #${ID.NEXT}`);
+      const button = event.target.closest && event.target.closest(`#${ID.PREV}, #${ID.NEXT}, #${ID.PLAY}`);
       if (!button || !window.dashboardDraw) return;
       take(event);
-      goTo(Math.min(Math.max(current() + (button.id === ID.NEXT ? 1 : -1), 0), last()));
+      if (button.id === ID.PLAY) togglePlay();
+      else goTo(Math.min(Math.max(current() + (button.id === ID.NEXT ? 1 : -1), 0), last()));
     },
     true,
   );
 
   const superseded = (index) => pending !== null && pending !== index;
 
-  window.dashboardScrub = { goTo, current, superseded, mirrored };
+  /* map.js's `step` and `togglePlay` (Dash's side of play) say when they stop or start it. */
+  const setPlaying = (on) => {
+    playing = on;
+  };
+
+  window.dashboardScrub = { goTo, current, superseded, mirrored, setPlaying };
 })();

@@ -3,7 +3,8 @@ request to the server: arrow key, dragging the handle, a click on the track or a
 a chart click, and a touch on a phone-sized page (assets/scrub.js).
 
 The page records MapLibre's first frame that draws another date than the one the step started from, and what the
-slider's handle said in that frame: still the old date, because Dash gets the value only afterwards.
+slider's handle and the play button said in that frame: still the old date and "Play", because Dash gets the value
+(and, for play, its ticker) only afterwards.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 from browser_support import DRAWN_LAYERS, RENDER_TIMEOUT_MS, Recorder, open_map, wait_for_map_date, wait_for_text
 
-from dashboard import ids
+from dashboard import ids, text
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +32,8 @@ WATCH = f"""(old) => {{
     const dates = [...new Set(({DRAWN_LAYERS})('zones').map((id) => id.slice(5, 15)))];
     if (dates.length && dates.some((d) => d !== old)) {{
       const thumb = document.querySelector('{THUMB}');
-      window.firstNewFrame = {{dates, handle: Number(thumb.getAttribute('aria-valuenow'))}};
+      const play = document.getElementById('{ids.PLAY}').textContent;
+      window.firstNewFrame = {{dates, handle: Number(thumb.getAttribute('aria-valuenow')), play}};
       map.off('render', onRender);
     }}
   }};
@@ -142,6 +144,7 @@ def test_each_input_draws_the_new_date_before_dash_has_it_and_asks_the_server_no
     first = page.evaluate("window.firstNewFrame")
     assert first["dates"] == [NEXT]  # drawn whole, alone
     assert first["handle"] == NEXT_INDEX - 1  # ... before the slider (Dash) had the value
+    assert first["play"] == text.t("map.play", "en")  # ... and, for play, before Dash started its ticker
     if path != "play":  # playing goes on to later dates
         wait_for_map_date(page, NEXT)
         wait_for_text(page, f"#{ids.DATE_LABEL}", "5 December 2024")  # then Dash has it
