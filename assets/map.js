@@ -199,8 +199,8 @@
       map.jumpTo({ center: [where.lon, where.lat], zoom: Math.max(map.getZoom(), M.data.focusZoom) }, M.asUser);
     },
 
-    /* The ◀/▶ buttons are assets/scrub.js's; here a tick of play, which draws the next date at once (scrub.js's
-     * goTo) and stops at the last one. */
+    /* The ◀/▶ and play buttons are assets/scrub.js's; here a tick of play, which draws the next date at once
+     * (scrub.js's goTo) and stops at the last one. */
     step(tick, max) {
       const { goTo, current, setPlaying } = window.dashboardScrub;
       if (current() >= max) {
