@@ -108,8 +108,10 @@ class Screencast:
         self.cdp.send("Page.stopScreencast")
 
     def wait_still(self, page: Any) -> None:
-        """Until no frame has come for STILL_S (the settled frame is in)."""
-        while time.monotonic() - self.arrived < STILL_S:
+        """Until no frame has come for STILL_S from now (the settled frame is in, and one still on its way, as the
+        frame a focus ring asks for is for tens of ms after the page's second animation frame, has arrived)."""
+        since = time.monotonic()
+        while time.monotonic() - max(self.arrived, since) < STILL_S:
             page.wait_for_timeout(50)
 
 
@@ -368,9 +370,11 @@ def measure(p: Page, path: Path, scenario: Any, decoder: Any, run: PathRun) -> N
     if path.any_date:  # late December has steps that change nothing in view
         b = min((c for c in range(last + 1) if c != a and scenario.changes(a, c, 24)), key=lambda c: abs(c - a))
     if path.prepare:
+        # The page finishes what preparing set off before the input, and the recording has the prepared view
+        # (scrolled, the handle's focus ring) as the frame before it: a key pressed within a frame of the handle
+        # taking focus waited 15-30 ms for the focus ring's frame, as a reader's key, pressed later, does not.
         path.prepare(page, a, b)
-    if path.restore:
-        _settle(p)  # the recording has the prepared view (scrolled) as the frame before the input
+        _settle(p)
     changes = scenario.changes(a, b, 24)
     samples = [
         *((x, y, f"changed→{f}") for x, y, f in changes),
