@@ -79,22 +79,60 @@
 
   /* ------------------------------------------------------------ a click on a chart's date */
 
-  /* Plotly's own click event on each chart, not Dash's clickData: that reaches a callback only after Dash's queue
-   * (the charts' mark and the table from the last step, ~0.9 s on a slow machine). Listening starts on the first
-   * press in a chart, so a chart Plotly draws (or redraws as a new element) later is covered too; the press comes
-   * before Plotly's click, which it fires on release. assets/scrub.js's goTo draws the date, then tells Dash. */
-  function listenForDates(event) {
+  /* Plotly's own events on each chart, not Dash's clickData: that reaches a callback only after Dash's queue (the
+   * charts' mark and the table from the last step, ~0.9 s on a slow machine). Listening starts when the pointer
+   * first comes over a chart (or presses it: a touch has no hover first), so a chart Plotly draws (or redraws as a
+   * new element) later is covered too. assets/scrub.js's goTo draws the date, then tells Dash.
+   *
+   * Plotly fires its click on release, after finding the point again (its hover, drawn anew): 30-50 ms on a slow
+   * machine before the map can start drawing. The point under the pointer is known from Plotly's last hover, so a
+   * release where the press began (not a zoom drag: within Plotly's MINDRAG) draws its date at once, in the
+   * release's task; Plotly's click then finds that date drawn. Where nothing was hovered (a tap), the click does. */
+  const DRAG_PX = 8; // plotly.js's MINDRAG: a press that moves further is a zoom drag, not a click
+  const hovered = new WeakMap(); // a chart's graph div → the date index under the pointer, or null
+  const dateOf = (points) => {
+    const point = points && points[0];
+    const index = point && point.customdata && point.customdata[0];
+    return Number.isInteger(index) ? index : null;
+  };
+  function chartOf(event) {
     const chart = event.target.closest && event.target.closest(`#${ID().AREA_CHART}, #${ID().POPULATION_CHART}`);
     const gd = chart && chart.querySelector(".js-plotly-plot");
-    if (!gd || !gd.on || gd.dataset.picksDates) return;
-    gd.dataset.picksDates = "true";
+    return gd && gd.on ? gd : null;
+  }
+  function listenForDates(event) {
+    const gd = chartOf(event);
+    if (!gd || hovered.has(gd)) return;
+    hovered.set(gd, null);
+    gd.on("plotly_hover", (hover) => hovered.set(gd, dateOf(hover.points)));
+    gd.on("plotly_unhover", () => hovered.set(gd, null));
     gd.on("plotly_click", (click) => {
-      const point = click.points && click.points[0];
-      const index = point && point.customdata && point.customdata[0];
-      if (Number.isInteger(index)) window.dashboardScrub.goTo(index);
+      const index = dateOf(click.points);
+      if (index !== null) window.dashboardScrub.goTo(index);
     });
   }
-  document.addEventListener("pointerdown", listenForDates, true);
+  document.addEventListener("pointerover", listenForDates, true);
+  let press = null; // {gd, x, y}: a press on a chart, until its release
+  document.addEventListener(
+    "pointerdown",
+    (event) => {
+      listenForDates(event);
+      const gd = chartOf(event);
+      press = gd && event.button === 0 ? { gd, x: event.clientX, y: event.clientY } : null;
+    },
+    true,
+  );
+  document.addEventListener(
+    "pointerup",
+    (event) => {
+      const at = press;
+      press = null;
+      if (!at || Math.hypot(event.clientX - at.x, event.clientY - at.y) > DRAG_PX) return;
+      const index = hovered.get(at.gd);
+      if (index !== null && index !== undefined) window.dashboardScrub.goTo(index);
+    },
+    true,
+  );
 
   /* ------------------------------------------------------------ callbacks */
 

@@ -151,3 +151,44 @@ def test_each_input_draws_the_new_date_before_dash_has_it_and_asks_the_server_no
         page.wait_for_function(f"() => document.querySelector('{THUMB}').getAttribute('aria-valuenow') === '9'")
     assert recorder.requests[before:] == []
     assert recorder.errors == []
+
+
+# Whether the map's date was asked for while the release (pointerup) was dispatched, or later, from Plotly's click
+# (which Plotly fires on the mouseup that follows it).
+RELEASE_SPY = """() => {
+  window.releasing = false;
+  window.goToCalls = [];
+  addEventListener('pointerup', () => { window.releasing = true; }, true);
+  addEventListener('mouseup', () => { window.releasing = false; }, true);
+  const goTo = window.dashboardScrub.goTo;
+  window.dashboardScrub.goTo = (index) => {
+    window.goToCalls.push({index, releasing: window.releasing});
+    return goTo(index);
+  };
+}"""
+
+
+def test_a_chart_click_draws_the_hovered_date_on_release_and_a_zoom_drag_moves_no_date(
+    page: Any, app_url: str, recorder: Recorder
+) -> None:
+    open_map(page, f"{app_url}?date={START}")
+    wait_for_map_date(page, START)
+    page.wait_for_function(NEXT_LOADED, timeout=RENDER_TIMEOUT_MS)
+    page.evaluate(RELEASE_SPY)
+    _chart(page)  # the pointer rests on 5 Dec, then clicks
+    wait_for_map_date(page, NEXT)
+    calls = page.evaluate("window.goToCalls")
+    assert calls[0] == {"index": NEXT_INDEX, "releasing": True}  # not Plotly's click, one hover later
+    wait_for_text(page, f"#{ids.DATE_LABEL}", "5 December 2024")
+    asked = page.evaluate("window.goToCalls.length")  # Plotly's click asks again, for the date drawn
+    # A press that moves further than Plotly's click tolerance is a zoom drag: the date stays.
+    chart = page.locator(f"#{ids.POPULATION_CHART} .js-plotly-plot").bounding_box()
+    x, y = chart["x"] + chart["width"] * 0.3, chart["y"] + chart["height"] * 0.4
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 60, y, steps=4)
+    page.mouse.up()
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.goToCalls.length") == asked
+    assert page.locator(f"#{ids.DATE_LABEL}").inner_text().startswith("5 December 2024")
+    assert recorder.errors == []
