@@ -30,6 +30,9 @@ import click
 from bench import scrub
 
 PAN_DIFF = 60  # a pixel the pan changed: its colour moved this far (max channel)
+# A date change a phone's map shows: ground this large (about 180 px² there, 60 px a degree) changed hands. The
+# phone's map (390 px wide) has no probe deep enough inside a step's few villages, and JPEG blurs them below PAN_DIFF.
+VISIBLE_DEG2 = 0.05
 PAN_SHOWN = 0.9  # the share of those pixels at their settled colour for the frame to show the pan
 WAIT_MS = 20_000  # an input whose result the map has not shown by then counts as unread
 STILL_S = 0.35  # no screencast frame for this long: the page is still
@@ -214,7 +217,7 @@ class Path:
     finish: Act | None = None  # right after the input (releases a button, pauses play)
     restore: Act | None = None  # once the window is read: undoes `prepare` (a scroll moves every probe's pixels)
     forward_only: bool = False
-    any_date: bool = False  # the input can pick any date: the nearest one whose ground differs from a's on screen
+    any_date: bool = False  # the input can pick any date: the nearest one whose change shows on a phone's map
 
 
 def _key(page: Any, a: int, b: int) -> None:
@@ -297,7 +300,7 @@ PATHS = {
     "buttons": Path("buttons", POINTER, _button),
     "play": Path("play", POINTER, _play, finish=_pause, forward_only=True),
     "chart": Path("chart", POINTER, _chart, prepare=_show_chart, restore=_top, any_date=True),
-    "touch": Path("touch", ("pointerdown", "touchstart"), _tap),
+    "touch": Path("touch", ("pointerdown", "touchstart"), _tap, any_date=True),
 }
 NAIVE_PATHS = ("key", "drag", "track", "mark", "touch")  # the naive page has the slider only
 PHONE_PATHS = ("touch",)
@@ -367,8 +370,11 @@ def measure(p: Page, path: Path, scenario: Any, decoder: Any, run: PathRun) -> N
         if not 0 <= a + p.direction <= last:
             p.direction = -p.direction
         b = a + p.direction
-    if path.any_date:  # late December has steps that change nothing in view
-        b = min((c for c in range(last + 1) if c != a and scenario.changes(a, c, 24)), key=lambda c: abs(c - a))
+    if path.any_date:  # most steps change a few villages (late December none): too little for a phone's map
+        b = min(
+            (c for c in range(last + 1) if c != a and scenario.changed_area(a, c) >= VISIBLE_DEG2),
+            key=lambda c: abs(c - a),
+        )
     if path.prepare:
         # The page finishes what preparing set off before the input, and the recording has the prepared view
         # (scrolled, the handle's focus ring) as the frame before it: a key pressed within a frame of the handle

@@ -114,6 +114,12 @@ class Scenario:
         return tuple(out)
 
     @cache  # noqa: B019
+    def changed_area(self, a: int, b: int) -> float:
+        """The ground that changed hands from date a to b, in square degrees."""
+        before, after = self.shapes[a], self.shapes[b]
+        return float(sum(zone.difference(before.get(f, Polygon())).area for f, zone in after.items()))
+
+    @cache  # noqa: B019
     def unchanged(self, a: int, b: int, limit: int = 4) -> tuple[tuple[float, float, str], ...]:
         """Points deep inside ground held by the same faction on both dates."""
         out = []
