@@ -136,22 +136,28 @@
     if (note && note.textContent !== text) note.textContent = text;
   }
 
-  /* On phones the slider labels only key dates (style.css); one too close to the one before it is hidden (the one
-   * before it in time: on its left, or on its right where the slider is mirrored, right to left). */
+  /* On phones the slider labels only key dates (style.css), in up to three rows: a label goes in the first row
+   * where it clears the label before it in that row (before it in time: on its left, or on its right where the
+   * slider is mirrored, right to left), each row a line lower; one that clears none is hidden. */
   const phone = window.matchMedia("(max-width: 599px)");
+  const ROWS = ["", "row-2", "row-3"]; // the class of each row's labels
   function thinMarks() {
-    let kept = null; // the box of the last label shown
+    const last = ROWS.map(() => null); // the box of the last label shown in each row
     for (const mark of document.querySelectorAll(`#${ID.SLIDER} .dash-slider-mark`)) {
       if (!mark.style.fontWeight) continue;
-      mark.classList.remove("crowded");
+      mark.classList.remove("crowded", ...ROWS.filter(Boolean));
       const text = mark.firstChild; // "30 Nov\nAleppo falls": only its first line shows
       const range = document.createRange();
       range.setStart(text, 0);
       range.setEnd(text, text.textContent.includes("\n") ? text.textContent.indexOf("\n") : text.length);
       const box = range.getBoundingClientRect();
-      const crowded = phone.matches && kept !== null && box.left < kept.right + 6 && box.right > kept.left - 6;
-      mark.classList.toggle("crowded", crowded);
-      if (!crowded) kept = box;
+      const clears = (kept) => kept === null || box.left >= kept.right + 6 || box.right <= kept.left - 6;
+      const row = phone.matches ? last.findIndex(clears) : 0;
+      if (row < 0) mark.classList.add("crowded");
+      else {
+        last[row] = box;
+        if (ROWS[row]) mark.classList.add(ROWS[row]);
+      }
     }
   }
   window.addEventListener("resize", () => requestAnimationFrame(thinMarks));

@@ -79,6 +79,29 @@ def small_controls(page: Any, root: str) -> list[dict[str, Any]]:
     return [c for c in page.evaluate(CONTROLS, root) if c["width"] < 44 or c["height"] < 44]
 
 
+# The slider's key dates (bold marks): the first line's box of each label shown, and how many there are.
+KEY_DATE_LABELS = f"""() => {{
+  const bold = [...document.querySelectorAll('#{ids.SLIDER} .dash-slider-mark')].filter((m) => m.style.fontWeight);
+  const shown = bold
+    .filter((m) => getComputedStyle(m).fontSize !== '0px' && getComputedStyle(m).visibility !== 'hidden')
+    .map((m) => {{ const r = document.createRange(); r.setStart(m.firstChild, 0);
+      r.setEnd(m.firstChild, m.textContent.split('\\n')[0].length);
+      const b = r.getBoundingClientRect(); return [m.textContent, b.left, b.right, b.top, b.bottom]; }});
+  return {{count: bold.length, shown}};
+}}"""
+
+
+def assert_every_key_date_labelled_apart(page: Any) -> None:
+    """Only key dates are labelled on the slider, every one of them (in rows where they would overlap), none over
+    another, each carrying what happened on it."""
+    labels = page.evaluate(KEY_DATE_LABELS)
+    shown = labels["shown"]
+    assert labels["count"] >= 3 and len(shown) == labels["count"], shown
+    assert all("\n" in text for text, *_ in shown)
+    for a, b in itertools.combinations(shown, 2):
+        assert a[2] <= b[1] or b[2] <= a[1] or a[4] <= b[3] or b[4] <= a[3], (a, b)  # apart across or down
+
+
 @pytest.mark.parametrize(("width", "height"), PHONES)
 def test_a_phone_gets_the_whole_app_in_its_width_with_44_px_controls(
     device: Any, app_url: str, width: int, height: int
@@ -93,16 +116,7 @@ def test_a_phone_gets_the_whole_app_in_its_width_with_44_px_controls(
     label = page.locator(LABEL)
     assert label.evaluate("(el) => el.scrollWidth <= el.clientWidth") and label.bounding_box()["width"] < width
     assert small_controls(page, ".app") == []
-    # only key dates are labelled on the slider, and no two labels overlap
-    marks = page.evaluate(
-        f"""() => [...document.querySelectorAll('#{ids.SLIDER} .dash-slider-mark')]
-          .filter((m) => getComputedStyle(m).fontSize !== '0px' && getComputedStyle(m).visibility !== 'hidden')
-          .map((m) => {{ const r = document.createRange(); r.setStart(m.firstChild, 0);
-            r.setEnd(m.firstChild, m.textContent.split('\\n')[0].length);
-            const b = r.getBoundingClientRect(); return [m.textContent, b.left, b.right]; }})"""
-    )
-    assert marks and all("\n" in text for text, _, _ in marks)  # key dates carry what happened
-    assert all(a[2] <= b[1] for a, b in itertools.pairwise(marks)), marks
+    assert_every_key_date_labelled_apart(page)
     assert page.locator(f"#{ids.DATE_NOTE}").inner_text() == "Hama falls"
     # the key: folded away, then under the map (covering none of it)
     key = page.locator(f"#{ids.MAP_KEY}")
@@ -222,3 +236,14 @@ def test_one_finger_swipe_over_the_map_scrolls_the_page_and_leaves_the_map(devic
     embed.evaluate("window.scrollTo(0, 0)")
     veil.tap()
     assert not veil.is_visible()
+
+
+@pytest.mark.parametrize(("width", "height"), PHONES)
+def test_in_arabic_a_phone_slider_labels_every_key_date(device: Any, app_url: str, width: int, height: int) -> None:
+    page = device(width, height)
+    page.goto(f"{app_url}?date=2024-12-05&lang=ar")
+    wait_for_map_date(page, "2024-12-05")
+    wait_for_text(page, f"#{ids.DATE_NOTE}", "سقوط حماة")
+    assert_every_key_date_labelled_apart(page)
+    assert scroll_width(page) == width
+    screenshot(page, f"32-phone-{width}-ar-slider")
