@@ -19,6 +19,7 @@ from dash import ClientsideFunction, Dash, Input, Output, State, dcc
 from dash import html as dhtml
 
 from dashboard import export, ids, query, text
+from dashboard.config import PROJECT_ROOT
 from dashboard.model import Atlas
 from dashboard.query import View
 from dashboard.render import panel
@@ -27,7 +28,10 @@ from dashboard.summary import place_panel
 
 ALLOWED = ("date", "place", "center", "zoom", "bbox", "controls", "legend", "play", "lang")
 FLAGS = (("controls", True), ("legend", True), ("play", False))
-PLOTLY_PATH = f"/_embed/plotly-geo-{plotly.__version__}.min.js"
+# plotly.js built for the embed (vendor/plotly/embed): its figures' traces and nothing they do not use
+PLOTLY_JS = PROJECT_ROOT / "vendor" / "plotly" / "plotly-embed.min.js"
+PLOTLY_PATH = f"/_embed/plotly-embed-{plotly.__version__}.min.js"
+TRACES = frozenset({"scatter", "scattergeo", "choropleth"})  # what that build draws
 DOWNLOADS = ("png", "svg", "pdf", "gif", "html")
 MIMETYPES = {
     "png": "image/png",
@@ -160,6 +164,7 @@ def page(
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>{e(title)}</title>
 <style>
 body {{ margin: 0; font: 14px/1.4 "Noto Sans", "DejaVu Sans", sans-serif; color: #1d1d1d; background: #fff; }}

@@ -3,7 +3,7 @@
 | path | answers with |
 | --- | --- |
 | `/embed?date=&place=&lang=&…` | the embeddable page (`embed.page`), cached per query |
-| `/_embed/plotly-<version>.min.js` | the plotly.js build /embed loads, cached for a year |
+| `/_embed/plotly-embed-<version>.min.js` | plotly.js as built for /embed (`vendor/plotly/embed`), cached for a year |
 | `/_embed/frames[-<lang>]/data-<digest>.json` | every date's drawing, which /embed fetches once its first is drawn |
 | `/_dash-component-suites/plotly/package_data/plotly.min.js` | the live app's plotly.js: the map bundle (below) |
 | `/export/<png|svg|pdf|gif|html>?date=&place=&lang=` | a rendered export (`renders`: a closed set, on disk) |
@@ -56,7 +56,7 @@ def install(app: Dash, atlas: Atlas, numbers: analytics.Analytics, exports: rend
         return export.Replay(atlas, lang)
 
     later = app.server.extensions.setdefault(serving.LATER, [])
-    bundles = (plotly_script(path)[0].warm for path in (export.PLOTLY_JS, LIVE_PLOTLY_JS))
+    bundles = (plotly_script(path)[0].warm for path in (embed.PLOTLY_JS, LIVE_PLOTLY_JS))
     later.extend([*(functools.partial(replay, lang) for lang in LANGS), *bundles])
 
     frames_urls = {
@@ -70,20 +70,22 @@ def install(app: Dash, atlas: Atlas, numbers: analytics.Analytics, exports: rend
         for lang in LANGS
     }
 
-    @functools.lru_cache(maxsize=64)  # a page is about 0.25 MB
-    def embed_page(q: embed.EmbedQuery) -> str:
+    @functools.lru_cache(maxsize=64)  # a page is about 0.25 MB, 0.05 MB with brotli
+    def embed_page(q: embed.EmbedQuery) -> tuple[serving.Encoded, str]:
         # The key and the date controls are the page's own (`embed.page`): the figure has neither, nor the other
         # dates (fetched once the first is drawn).
         figure = replay(q.lang).figure(
             start=q.day, place=q.place, view=q.view, legend=False, controls=False, frames=False
         )
-        return embed.page(atlas, q, figure, script_urls=script_urls, frames_url=frames_urls[q.lang])
+        page = embed.page(atlas, q, figure, script_urls=script_urls, frames_url=frames_urls[q.lang]).encode()
+        return serving.Encoded(lambda: page, encoders=serving.PAGE_ENCODERS), hashlib.sha256(page).hexdigest()[:16]
 
     def embed_view() -> Response:
-        return Response(embed_page(embed.parse_query(request.args, atlas)), mimetype="text/html")
+        page, digest = embed_page(embed.parse_query(request.args, atlas))
+        return page.response("text/html", {}, digest).make_conditional(request)
 
     def plotly_js() -> Response:  # its address names its version
-        return script(export.PLOTLY_JS, {"Cache-Control": "public, max-age=31536000"})
+        return script(embed.PLOTLY_JS, {"Cache-Control": "public, max-age=31536000"})
 
     def live_plotly_js() -> Response:  # its address does not: asked again, it answers 304 while it is the same
         return script(LIVE_PLOTLY_JS, {"Cache-Control": "no-cache"}).make_conditional(request)
@@ -145,9 +147,9 @@ def script(path: Path, headers: dict[str, str]) -> Response:
 
 
 @functools.cache
-def plotly_script(path: Path = export.PLOTLY_JS) -> tuple[serving.Encoded, str]:
-    """A plotly.js build, the largest part of a first view (/embed's is 1.4 MB), and a digest of it. Its brotli
-    form at quality 11 is vendored beside it (seconds to make; 0.38 MB against 0.47 MB at the per-response level)."""
+def plotly_script(path: Path) -> tuple[serving.Encoded, str]:
+    """A plotly.js build, the largest part of a first view (/embed's is 1.2 MB), and a digest of it. Its brotli
+    form at quality 11 is vendored beside it (seconds to make; 0.35 MB against 0.43 MB at the per-response level)."""
     raw = path.read_bytes()
     made = {"br": path.with_name(f"{path.name}.br").read_bytes(), "identity": raw}
     return serving.Encoded(lambda: raw, made), hashlib.sha256(raw).hexdigest()[:16]

@@ -67,7 +67,7 @@ def write_site(
     if out.exists():
         shutil.rmtree(out)
     site = Site(out)
-    plotly_js = site.hashed("assets", export.PLOTLY_JS.name, export.PLOTLY_JS.read_bytes())
+    plotly_js = site.hashed("assets", embed.PLOTLY_JS.name, embed.PLOTLY_JS.read_bytes())
     names = ("constants.js", "embed.js")  # the names embed.js reads, then embed.js
     scripts = tuple(site.hashed("assets", name, (PROJECT_ROOT / "assets" / name).read_bytes()) for name in names)
     pages = _embed_pages(atlas, site, plotly_js, scripts)
@@ -97,7 +97,7 @@ def _embed_pages(atlas: Atlas, site: Site, plotly_js: str, scripts: tuple[str, .
             body = embed.page(
                 atlas,
                 query,
-                replay.figure(start=day, frames=False),
+                replay.figure(start=day, legend=False, controls=False, frames=False),  # as /embed (routes)
                 script_urls=urls,
                 frames_url=f"../../{frames}",
                 plotly_url=f"../../{plotly_js}",

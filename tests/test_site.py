@@ -19,7 +19,7 @@ import pytest
 from browser_support import RENDER_TIMEOUT_MS, Recorder
 from toy import toy_atlas
 
-from dashboard import renders, site
+from dashboard import ids, renders, site
 
 ATLAS = toy_atlas()
 FIRST, LAST = ATLAS.dates[0].isoformat(), ATLAS.dates[-1].isoformat()
@@ -122,8 +122,7 @@ def test_the_static_embed_draws_steps_dates_and_sizes_its_frame(page: Any, serve
     assert height > 300
     page.wait_for_function(f"document.getElementById('embed').clientHeight === {height}")
     embed = page.frame(url=re.compile(r".*/embed/en/"))
-    rail = frame.locator(".slider-rail-touch-rect")
-    rail.click(position={"x": 90, "y": rail.bounding_box()["height"] / 2})  # near the start, right of the play button
+    frame.locator(f"#{ids.SLIDER}").fill("2")  # the page's own slider: the third date
     embed.wait_for_function(f"document.getElementById('map').dataset.mapDate < '{LAST}'", timeout=RENDER_TIMEOUT_MS)
     shown = embed.evaluate("document.getElementById('map').dataset.mapDate")
     assert shown in {d.isoformat() for d in ATLAS.dates[:5]}

@@ -1,0 +1,1 @@
+/* Stands in for MapLibre's stylesheet, which plotly.js adds only for `map` subplots: the embed draws `geo`. */
