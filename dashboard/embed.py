@@ -85,6 +85,14 @@ def _ignored(keys: list[str], lang: str) -> str:
 # ---------------------------------------------------------------- the page
 
 
+def drawing(replay: export.Replay, query: EmbedQuery) -> export.Figure:
+    """The map `page` draws for `query`: its date, place and view, without the legend, controls and other dates
+    (the page has its own; the other dates are fetched once this one is drawn)."""
+    return replay.figure(
+        start=query.day, place=query.place, view=query.view, legend=False, controls=False, frames=False
+    )
+
+
 def page(
     atlas: Atlas,
     query: EmbedQuery,
@@ -94,8 +102,8 @@ def page(
     frames_url: str,
     plotly_url: str = PLOTLY_PATH,
 ) -> str:
-    """The /embed page around `figure` (`replay_figure` for `query`, without its legend, controls and frames: the
-    page fetches every date's drawing from `frames_url` once the first is drawn).
+    """The /embed page around `figure` (`drawing` for `query`: the page fetches every date's drawing from
+    `frames_url` once the first is drawn).
 
     An article's reader gets ordinary page elements around a bare map: the title (h1), the key (plain HTML:
     nothing in it hides a layer), the date controls (buttons and a range input, by keyboard too), the attribution,

@@ -72,11 +72,7 @@ def install(app: Dash, atlas: Atlas, numbers: analytics.Analytics, exports: rend
 
     @functools.lru_cache(maxsize=64)  # a page is about 0.25 MB, 0.05 MB with brotli
     def embed_page(q: embed.EmbedQuery) -> tuple[serving.Encoded, str]:
-        # The key and the date controls are the page's own (`embed.page`): the figure has neither, nor the other
-        # dates (fetched once the first is drawn).
-        figure = replay(q.lang).figure(
-            start=q.day, place=q.place, view=q.view, legend=False, controls=False, frames=False
-        )
+        figure = embed.drawing(replay(q.lang), q)
         page = embed.page(atlas, q, figure, script_urls=script_urls, frames_url=frames_urls[q.lang]).encode()
         return serving.Encoded(lambda: page, encoders=serving.PAGE_ENCODERS), hashlib.sha256(page).hexdigest()[:16]
 

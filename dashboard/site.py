@@ -97,7 +97,7 @@ def _embed_pages(atlas: Atlas, site: Site, plotly_js: str, scripts: tuple[str, .
             body = embed.page(
                 atlas,
                 query,
-                replay.figure(start=day, legend=False, controls=False, frames=False),  # as /embed (routes)
+                embed.drawing(replay, query),
                 script_urls=urls,
                 frames_url=f"../../{frames}",
                 plotly_url=f"../../{plotly_js}",
