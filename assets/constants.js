@@ -84,5 +84,6 @@ window.dashboardConstants = Object.freeze({
   },
   "defaultColour": "#000000",
   "frameMs": 900,
-  "focusZoom": 7
+  "focusZoom": 7,
+  "reachPx": 4
 });

@@ -40,11 +40,20 @@
       if (tip.el) tip.el.hidden = true;
     },
 
-    /* The properties of what layer `name` shows under `point` on the date drawn, topmost first, with that date. */
+    /* The properties of what layer `name` shows under `point` on the date drawn, with that date: zones topmost
+     * first; places (as the poster picks them) within a finger's reach of their circle, the nearest centre first,
+     * so that a click on a city's dot opens the city, not a larger dot a few px away (Hama and its airbase). */
     query(map, point) {
       if (S.shown !== null && map) {
         const day = S.shown;
-        const at = (name) => map.queryRenderedFeatures(point, { layers: [M.layerId(day, name)] }).map((f) => f.properties);
+        const at = (name) => {
+          const layers = [M.layerId(day, name)];
+          if (name !== C.layers.markers) return map.queryRenderedFeatures(point, { layers }).map((f) => f.properties);
+          const r = C.reachPx;
+          const near = map.queryRenderedFeatures([[point.x - r, point.y - r], [point.x + r, point.y + r]], { layers });
+          const distance = (f) => map.project(f.geometry.coordinates).dist(point);
+          return near.map((f) => [distance(f), f.properties]).sort((a, b) => a[0] - b[0]).map(([, p]) => p);
+        };
         return { day, at };
       }
       if (!S.posterDrawn) return null;
@@ -88,10 +97,15 @@
     },
   };
 
-  /* The poster's pointer events (assets/poster.js), until the map is drawn: the tooltip as on the map, and a tap on
-   * a place opens its panel. The poster draws only the map data's places, so the tap sets the place itself: a click
-   * on the map goes through callbacks.py (Plotly's clickData), one server round trip more, which on a slow phone
-   * waits behind plotly.js and MapLibre's set-up. */
+  /* A click or tap on a place, on the poster or the map, opens its panel: the place picked as the tooltip picks it,
+   * set here with no server round trip (which on a slow phone waits behind plotly.js and MapLibre's set-up). */
+  function openPlaceAt(map, point) {
+    const drawn = tip.query(map, point);
+    const [place] = drawn ? drawn.at(C.layers.markers) : [];
+    if (place) window.dash_clientside.set_props(ID.PLACE, { data: place.id });
+  }
+
+  /* The poster's pointer events (assets/poster.js), until the map is drawn: the tooltip and taps as on the map. */
   function posterEvent(event) {
     const box = event.currentTarget.getBoundingClientRect();
     return { point: { x: event.clientX - box.left, y: event.clientY - box.top }, originalEvent: event };
@@ -103,16 +117,13 @@
       event.currentTarget.style.cursor = drawn && drawn.at(C.layers.markers).length ? "pointer" : "";
     },
     mouseleave: () => tip.hide(),
-    click(event) {
-      const drawn = tip.query(null, posterEvent(event).point);
-      const [place] = drawn ? drawn.at(C.layers.markers) : [];
-      if (place) window.dash_clientside.set_props(ID.PLACE, { data: place.id });
-    },
+    click: (event) => openPlaceAt(null, posterEvent(event).point),
   };
 
   function listen(map) {
     // On a touch screen one finger scrolls the page and two move the map (MapLibre's cooperative gestures).
     if (window.matchMedia("(pointer: coarse)").matches) map.cooperativeGestures.enable();
+    map.on("click", (event) => openPlaceAt(map, event.point));
     map.on("mousemove", (event) => tip.move(map, event));
     map.on("mouseout", tip.hide);
     map.on("movestart", tip.hide);

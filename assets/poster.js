@@ -231,7 +231,7 @@
   /* The properties of the features of layer `id` the poster drew under `point` ({x, y}: CSS px from the poster's
    * top left, which is the map's), as MapLibre's queryRenderedFeatures gives them: fills that contain the point,
    * the topmost first; circles within their radius and a few px more (a finger's reach), the nearest first. */
-  const REACH = 4;
+  const REACH = window.dashboardConstants.reachPx;
   function featuresAt(point, id) {
     const layer = canvas && last.project && drawn.find((d) => d.layer.id === id);
     if (!layer) return [];

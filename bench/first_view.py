@@ -58,11 +58,10 @@ CALLBACK = "/_dash-update-component"
 
 
 def tapped(body: str | None) -> bool:
-    """Whether a callback request says a tap landed on a place: Plotly's click on the map, or the place's panel
-    asked for (the first paint sets the place itself)."""
+    """Whether a callback request says a tap landed on a place: the place's panel asked for (the page sets the
+    place itself, on the map and on the first paint)."""
     request = json.loads(body or "{}")
-    values = [i.get("value") for i in request.get("inputs", []) if i.get("id") == ids.PLACE]
-    return f"{ids.MAP}.clickData" in request.get("changedPropIds", []) or "hama" in values
+    return "hama" in [i.get("value") for i in request.get("inputs", []) if i.get("id") == ids.PLACE]
 
 
 PANEL = "() => { const panel = document.getElementById('place-panel'); return Boolean(panel && !panel.hidden); }"
@@ -154,7 +153,7 @@ def first_view(browser: Any, url: str, kind: str, phone: bool, cpu: float, tap: 
     out: dict[str, float] = {}
     if tap:
         press = page.touchscreen.tap if phone else page.mouse.click
-        hit: list[bool] = []  # a tap reached a place: the page asks for its panel (or, on the map, for the click)
+        hit: list[bool] = []  # a tap reached a place: the page asks for its panel
         page.on("request", lambda r: hit.append(tapped(r.post_data)) if CALLBACK in r.url else None)
         for _ in range(2_000):  # a tap every 100 ms (once the page took the last), until one lands on the place
             press(*at["hama"])

@@ -186,8 +186,8 @@ class User:
             for url in self.site.data:
                 self.request(action, "GET", url)
         else:
+            # A click on a place: the browser sets the place (assets/map.js) and asks for its panel.
             place, lang = self.rng.choice(self.site.places), self.rng.choice(("", "?lang=ar"))
-            self.callback(action, "click", [{"points": [{"customdata": place}]}], [lang])  # State: the address
             self.callback(action, "panel", [place], [self.rng.randrange(len(self.site.dates)), lang])
 
     def run(self, until: float) -> None:
@@ -247,7 +247,6 @@ def discover(port: int) -> Site:
         places=[p.id for p in atlas.timeline.places if p.kind in ("city", "town")],
         callbacks={
             "from_url": _callback(dependencies, f"{ids.URL}.search"),
-            "click": _callback(dependencies, f"{ids.MAP}.clickData"),
             "panel": _callback(dependencies, f"{ids.PLACE}.data"),
         },
     )

@@ -1,7 +1,7 @@
 """Callbacks: thin adapters from component properties to pure functions and layout.
 
-Server callbacks run only on page load, a click or a search. Every date step runs in the browser
-(`assets/map.js`, namespace `dashboardMap`): no server round trip per step.
+Server callbacks run only on page load, a place opened (a click on the map sets it in `assets/map.js`) or a search.
+Every date step runs in the browser (`assets/map.js`, namespace `dashboardMap`): no server round trip per step.
 """
 
 from __future__ import annotations
@@ -62,12 +62,6 @@ class Callbacks:
     def place_ids(self) -> frozenset[str]:
         return frozenset(p.id for p in self.atlas.timeline.places)
 
-    def on_click(self, click_data: dict[str, Any] | None, search: str | None = None) -> tuple[Any, Any]:
-        """The clicked place and no notice; a click on anything else, no update."""
-        points = (click_data or {}).get("points")
-        point = points[0] if isinstance(points, list) and points else {}
-        return self._place(point.get("customdata") if isinstance(point, dict) else None, search)
-
     def on_search(self, place_id: str | None, search: str | None = None) -> tuple[Any, Any]:
         return self._place(place_id, search)
 
@@ -109,7 +103,6 @@ def register_callbacks(app: Dash, atlas: Atlas, default_index: int) -> Callbacks
     place = Output(ids.PLACE, "data", allow_duplicate=True)
     notice = Output(ids.NOTICE, "children", allow_duplicate=True)
     address = State(ids.URL, "search")
-    app.callback(place, notice, Input(ids.MAP, "clickData"), address, prevent_initial_call=True)(callbacks.on_click)
     app.callback(place, notice, Input(ids.SEARCH, "value"), address, prevent_initial_call=True)(callbacks.on_search)
     app.callback(place, Input(ids.PANEL_CLOSE, "n_clicks"), prevent_initial_call=True)(callbacks.on_close)
     app.callback(

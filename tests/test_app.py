@@ -117,19 +117,14 @@ def test_the_address_can_ask_for_changes_since_a_mode_or_a_date(raw: str, since:
 # ---------------------------------------------------------------- callbacks as plain functions
 
 
-def test_click_on_a_place_marker_selects_it_and_other_clicks_do_nothing(callbacks: Callbacks) -> None:
-    assert callbacks.on_click({"points": [{"customdata": "hama", "lat": 35.1}]}) == ("hama", no_update)
-    assert callbacks.on_click({"points": [{"location": "hts"}]}) == (no_update, no_update)  # a zone
-    assert callbacks.on_click(None) == (no_update, no_update)
+def test_search_selects_a_place_and_close_clears_it(callbacks: Callbacks) -> None:
     assert callbacks.on_search("idlib") == ("idlib", no_update) and callbacks.on_search(None) == (no_update, no_update)
     assert callbacks.on_close(3) is None
 
 
 @pytest.mark.parametrize("value", ["atlantis", 3, ["hama"], {"id": "hama"}])
-def test_an_unknown_place_from_a_click_or_the_search_gives_no_update_and_a_notice(callbacks: Callbacks, value) -> None:
+def test_an_unknown_place_from_the_search_gives_no_update_and_a_notice(callbacks: Callbacks, value) -> None:
     assert callbacks.on_search(value) == (no_update, "That place is not on the map.")
-    assert callbacks.on_click({"points": [{"customdata": value}]}) == (no_update, "That place is not on the map.")
-    assert callbacks.on_click({"points": "hama"}) == callbacks.on_click({"points": [7]}) == (no_update, no_update)
 
 
 def test_panel_for_hama_before_and_after_it_fell(callbacks: Callbacks) -> None:

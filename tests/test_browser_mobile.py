@@ -21,6 +21,7 @@ pytestmark = pytest.mark.browser
 
 PHONES = [(360, 640), (390, 844)]
 DEIR_EZ_ZOR = (40.14084, 35.33588)  # lon, lat as in places.csv: a city with a summary and no close neighbour
+HAMA, HAMA_AIRBASE = (36.75783, 35.13179), (36.71110, 35.11830)  # their dots a few px apart at the opening zoom
 LABEL = f"#{ids.DATE_LABEL}"
 PANEL = f"#{ids.PANEL}"
 
@@ -196,6 +197,20 @@ def test_taps_step_play_scrub_and_open_a_city_in_a_bottom_sheet(device: Any, app
     page.wait_for_selector(PANEL, state="visible")
     page.locator(f"#{ids.PANEL_CLOSE}").tap()
     page.wait_for_selector(PANEL, state="hidden")
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize(("where", "place"), [(HAMA, "hama"), (HAMA_AIRBASE, "hama_airbase")])
+def test_a_tap_on_a_dot_opens_that_place_not_its_neighbour(
+    device: Any, app_url: str, lang: str, where: tuple[float, float], place: str
+) -> None:
+    page = device(390, 844)
+    page.goto(f"{app_url}?date=2024-12-05&lang={lang}")
+    wait_for_map_date(page, "2024-12-05")
+    page.touchscreen.tap(*project(page, *where))
+    page.wait_for_selector(PANEL, state="visible")
+    page.wait_for_function("() => new URLSearchParams(location.search).has('place')")
+    assert page.evaluate("new URLSearchParams(location.search).get('place')") == place
 
 
 def swipe_up(page: Any, x: float, y: float, distance: float) -> None:

@@ -142,15 +142,15 @@ def deep_object(levels: int) -> str:
 def test_deeply_nested_json_in_a_well_formed_body_is_a_400(
     app: Any, client: Any, caplog: pytest.LogCaptureFixture, levels: int
 ) -> None:
-    """clickData takes any object: the deep one goes where a well-formed request has its value."""
-    body = json.dumps(callback_body(app, (ids.MAP, "clickData"), "DEEP")).replace('"DEEP"', deep_object(levels))
+    """A figure is any object: the deep one goes where a well-formed request has its value."""
+    body = json.dumps(callback_body(app, (ids.COMPARE_MAP, "figure"), "DEEP")).replace('"DEEP"', deep_object(levels))
     response = client.post("/_dash-update-component", data=body, content_type="application/json")
     assert response.status_code == 400
     assert "Traceback" not in caplog.text and "RecursionError" not in caplog.text
 
 
 def test_a_well_formed_body_with_a_shallow_object_is_answered(app: Any, client: Any) -> None:
-    body = json.dumps(callback_body(app, (ids.MAP, "clickData"), "DEEP")).replace('"DEEP"', deep_object(20))
+    body = json.dumps(callback_body(app, (ids.COMPARE_MAP, "figure"), "DEEP")).replace('"DEEP"', deep_object(20))
     assert client.post("/_dash-update-component", data=body, content_type="application/json").status_code in (200, 204)
     assert depth(json.loads(deep_object(20))) == 20
 

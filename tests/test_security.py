@@ -139,7 +139,7 @@ MALFORMED: list[Any] = [
     {**from_url("?date=2024-12-05"), "inputs": [{"id": "other", "property": "search", "value": ""}]},
     {**from_url("?date=2024-12-05"), "outputs": [{"id": "<script>", "property": "value"}]},
     {**from_url("?date=2024-12-05"), "outputs": "date-slider.value"},
-    {**from_url("?date=2024-12-05"), "changedPropIds": ["map.clickData"]},
+    {**from_url("?date=2024-12-05"), "changedPropIds": [f"{ids.SEARCH}.value"]},
     {**from_url("?date=2024-12-05"), "changedPropIds": "url.search"},
     from_url(5),
     from_url(["?date=2024-12-05"]),
@@ -182,7 +182,6 @@ def callback_body(app: Dash, prop: tuple[str, str], value: Any) -> dict[str, Any
 @pytest.mark.parametrize(
     ("prop", "bad", "good"),
     [
-        ((ids.MAP, "clickData"), ["hama"], {"points": [{"customdata": "hama"}]}),
         ((ids.SEARCH, "value"), {"id": "hama"}, "hama"),
         ((ids.PANEL_CLOSE, "n_clicks"), "1", 1),
         ((ids.SLIDER, "value"), "9", 9),

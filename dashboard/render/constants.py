@@ -12,7 +12,7 @@ from typing import Any
 
 from dashboard import ids
 from dashboard.config import PROJECT_ROOT
-from dashboard.render import browser, replay
+from dashboard.render import browser, replay, style
 from dashboard.render import spec as map_spec
 
 TARGET = PROJECT_ROOT / "assets" / "constants.js"
@@ -47,6 +47,7 @@ def constants() -> dict[str, Any]:
         "defaultColour": map_spec.NO_COLOUR,
         "frameMs": replay.FRAME_MS,
         "focusZoom": map_spec.FOCUS_ZOOM,
+        "reachPx": style.REACH_PX,
     }
 
 

@@ -37,6 +37,7 @@ ZONES_BELOW = "governorates"
 CENTER = {"lat": 35.0, "lon": 38.5}
 ZOOM = 5.6
 FOCUS_ZOOM = 7  # the least zoom a jump to a place goes to
+REACH_PX = 4  # a marker is picked this many CSS px beyond its circle (a finger's reach); the nearest centre wins
 KEY_PLACES = ("aleppo", "hama", "homs", "damascus")
 HATCH = "claimed-hatch"
 # Ground whose latest change is only claimed: hatched; where the renderer has patterns (MapLibre, canvas) as this
