@@ -9,7 +9,7 @@ Each user keeps one keep-alive connection and repeats, after a think time of 1-3
 - embed: one of a few articles' `/embed?...` frames (an article embeds one address for all its readers), and on a
   first visit its scripts and the other dates' drawings;
 - zones: the map data and the analytics data (every date's zones and figures: what a page fetches once);
-- click: a click on a place marker (its callback, then the place panel's).
+- click: a click on a place marker (the page sets the place; the place panel's callback).
 With `--exporters N` (the export scenario), the users run `--seconds` alone ("idle"), then `--seconds` more while N
 clients (threads of a process of their own) each ask, one after another with no pause, for exports they have not
 asked for before (PNG, SVG or PDF of a date, language and place of the closed set `dashboard/renders.py` serves; now
