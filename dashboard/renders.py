@@ -6,11 +6,12 @@
 - **A content-addressed cache on disk.** A job's file is `<state_dir>/renders/<key>.<ext>`, `key` hashing the data
   (`data_version`), the package's code (`serving.code_version`) and the job. Every worker of every machine that
   mounts the folder serves the same file; `python -m dashboard export prerender` fills it at deploy time.
-- **One renderer per process group.** Misses go to one `Renderer`: one render at a time (one Chromium), at most
-  `QUEUE` distinct renders waiting or running (one more is `BusyError`: 503 with Retry-After), and single-flight: the
-  requests for a job already queued wait for that render. Under gunicorn it runs in its own process
-  (`python -m dashboard.renders`, started by gunicorn.conf.py, at low CPU priority), which the workers ask over a
-  Unix socket (`DASHBOARD_RENDERER`); elsewhere (the development server, tests) it is a thread of the process.
+- **One renderer per process group.** Misses go to one `Renderer`: one render at a time (one Chromium), each
+  followed by a rest as long as it took (`REST`), at most `QUEUE` distinct renders waiting or running (one more is
+  `BusyError`: 503 with Retry-After), and single-flight: the requests for a job already queued wait for that render.
+  Under gunicorn it runs in its own process (`python -m dashboard.renders`, started by gunicorn.conf.py, at low CPU
+  priority), which the workers ask over a Unix socket (`DASHBOARD_RENDERER`); elsewhere (the development server,
+  tests) it is a thread of the process.
 - **A memory ceiling.** Chromium is restarted every `RESTART_EVERY` renders, busy or not: its memory grows with each.
 """
 
@@ -49,6 +50,9 @@ QUEUE = 4  # distinct renders waiting or running; a request for another is refus
 WAIT_SECONDS = 20.0  # how long a request waits for its render (the render goes on after: the next request has it)
 RETRY_AFTER = 10  # seconds, in a 503's Retry-After
 RESTART_EVERY = 25  # renders per Chromium: it grows about 8 MB (PSS) a render, from about 450 MB
+# After each render the renderer rests this many times the render's own time: a stream of renders takes at most
+# half a core, and pages and callbacks the rest (a low priority alone still doubled their p95 under export load).
+REST = 1.0
 RELOAD_SECONDS = 10.0
 SOCKET_ENV = "DASHBOARD_RENDERER"
 FOLDER = "renders"
@@ -124,8 +128,11 @@ class Renderer:
         wait: float = WAIT_SECONDS,
         restart_every: int = RESTART_EVERY,
         restart: Callable[[], None] = export.stop,
+        rest: float = REST,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.size, self.wait, self.restart_every, self.restart = size, wait, restart_every, restart
+        self.rest, self.sleep = rest, sleep
         self.pending: dict[Path, Future[Path]] = {}
         self.jobs: queue.Queue[tuple[Path, Callable[[], bytes], Future[Path]]] = queue.Queue()
         self.lock = threading.Lock()
@@ -155,6 +162,7 @@ class Renderer:
         while True:
             path, draw, future = self.jobs.get()
             error: Exception | None = None
+            started = time.monotonic()
             try:
                 write_atomically(path, draw())  # before it leaves `pending`: a later request finds the file
                 self.renders += 1
@@ -169,6 +177,7 @@ class Renderer:
                 future.set_exception(error)
             if error is None and self.restart_every and self.renders % self.restart_every == 0:
                 self.restart()  # a fresh Chromium on the next render, busy or not: its memory grows with each
+            self.sleep(self.rest * (time.monotonic() - started))
 
 
 _local: dict[str, Renderer] = {}

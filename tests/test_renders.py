@@ -109,6 +109,20 @@ def test_chromium_is_restarted_every_few_renders_even_while_more_wait(tmp_path: 
     assert restarts == [3, 6]
 
 
+def test_after_each_render_the_renderer_rests_as_long_as_the_render_took(tmp_path: Path) -> None:
+    """A stream of renders takes at most half of a core: pages and callbacks keep the rest."""
+    rests: list[float] = []
+    renderer = Renderer(sleep=rests.append)
+
+    def slow() -> bytes:
+        time.sleep(0.2)
+        return b"image"
+
+    renderer.get(tmp_path / "a.png", slow)
+    until(lambda: rests)
+    assert rests[0] >= 0.2 * renders.REST > 0
+
+
 # ---------------------------------------------------------------- the closed set and the cache key
 
 
