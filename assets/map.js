@@ -97,12 +97,37 @@
     },
   };
 
+  /* The holder badge's text and style, as render/panel.py's `badge`. */
+  const badge = (faction) => [faction.label, { backgroundColor: faction.colour, color: faction.ink }];
+
+  /* A tree of render/panel.py (tag, props, children) as Dash html components, as its `to_dash` makes them. */
+  const toDash = (node) =>
+    typeof node === "string"
+      ? node
+      : {
+          type: node.tag[0].toUpperCase() + node.tag.slice(1),
+          namespace: "dash_html_components",
+          props: { ...node.props, children: node.children.map(toDash) },
+        };
+
   /* A click or tap on a place, on the poster or the map, opens its panel: the place picked as the tooltip picks it,
-   * set here with no server round trip (which on a slow phone waits behind plotly.js and MapLibre's set-up). */
+   * set here with no server round trip. A closed panel opens at once with the place's head (its names, kind and
+   * governorate, from the map data) and its holder's badge (dashboardMap.holder): on a slow phone the server's
+   * answer, with the history and sources, waits behind plotly.js and MapLibre's set-up for seconds. */
   function openPlaceAt(map, point) {
     const drawn = tip.query(map, point);
     const [place] = drawn ? drawn.at(C.layers.markers) : [];
-    if (place) window.dash_clientside.set_props(ID.PLACE, { data: place.id });
+    if (!place) return;
+    const set = window.dash_clientside.set_props;
+    const panel = document.getElementById(ID.PANEL);
+    if (panel && panel.hidden && M.data.heads[place.id]) {
+      const [label, style] = badge(M.data.factions[place[M.data.holderKeys[drawn.day]]]);
+      set(ID.PANEL_HEAD, { children: M.data.heads[place.id].map(toDash) });
+      set(ID.PANEL_HOLDER, { children: label, style });
+      set(ID.PANEL_BODY, { children: [] });
+      set(ID.PANEL, { hidden: false });
+    }
+    set(ID.PLACE, { data: place.id });
   }
 
   /* The poster's pointer events (assets/poster.js), until the map is drawn: the tooltip and taps as on the map. */
@@ -184,8 +209,7 @@
       if (!place || !validIndex(index) || !(place in M.data.places)) return [noUpdate(), noUpdate()];
       const day = M.data.dates[index];
       const spell = M.data.places[place].spells.findLast((s) => s.start <= day);
-      const faction = M.data.factions[spell.holder];
-      return [faction.label, { backgroundColor: faction.colour, color: faction.ink }];
+      return badge(M.data.factions[spell.holder]);
     },
 
     async syncAddress(index, place, mode, since, url) {

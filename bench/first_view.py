@@ -13,7 +13,8 @@ the page at the first frame that has it (FRAME_WITH); until MapLibre is ready, o
 answers. /embed has no hover of its own to wait for (Plotly's geo hover), and is measured for the map only. "tap
 opens a place" (ours only: the naive app has no place panel): on a load of its own, Hama is clicked (tapped on the
 phone) where the loaded map draws it, every 100 ms from navigation until a tap lands on it (the page asks for its
-panel), then the place panel is timed as the tooltip is. Where to hover and tap is found beforehand on a loaded
+panel), then the place panel is timed as the tooltip is: opened (its head and holder, from the map data) and
+with its history (the server's answer). Where to hover and tap is found beforehand on a loaded
 page: asking the page during the load would wait behind its long tasks, and the input with it. Bytes: the first
 view's, the sum of the transfer sizes (compressed where the server compresses, with headers) of the page and every
 response that ended before the map was drawn (SENT_BY_DRAW); what a page fetches afterwards (/embed's other dates)
@@ -65,6 +66,8 @@ def tapped(body: str | None) -> bool:
 
 
 PANEL = "() => { const panel = document.getElementById('place-panel'); return Boolean(panel && !panel.hidden); }"
+# The panel's body (the control history, what happened, sources) from the server, after the head and the badge.
+PANEL_BODY = "() => Boolean(document.querySelector('#place-panel-body h3'))"
 HOVERED = {
     "ours": "() => { const tip = document.querySelector('.map-tip'); return Boolean(tip && !tip.hidden); }",
     "naive": "() => document.querySelectorAll('#map .hoverlayer .hovertext').length > 0",
@@ -144,6 +147,7 @@ def first_view(browser: Any, url: str, kind: str, phone: bool, cpu: float, tap: 
         page.add_init_script(FRAME_WITH.replace("NAME", "hoveredAt").replace("SHOWN", HOVERED[kind]))
     if kind == "ours":
         page.add_init_script(FRAME_WITH.replace("NAME", "panelAt").replace("SHOWN", PANEL))
+        page.add_init_script(FRAME_WITH.replace("NAME", "historyAt").replace("SHOWN", PANEL_BODY))
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
@@ -161,7 +165,9 @@ def first_view(browser: Any, url: str, kind: str, phone: bool, cpu: float, tap: 
                 break
             page.wait_for_timeout(100)
         page.wait_for_function("() => window.panelAt !== undefined", timeout=60_000, polling=50)
+        page.wait_for_function("() => window.historyAt !== undefined", timeout=60_000, polling=50)
         out["tap_s"] = page.evaluate("window.panelAt") / 1000
+        out["history_s"] = page.evaluate("window.historyAt") / 1000
     elif at:
         point = at["hover"]
         for i in range(20_000):  # a move every 16 ms (once the page took the last), as a mouse sends them
@@ -197,21 +203,26 @@ def main(runs: int, cpu: float) -> None:
             first_view(browser, pages["embed"], "embed", False, cpu)
             first_view(browser, pages["naive"], "naive", False, cpu)
             print(
-                f"| page | device | kB on the wire | map drawn (s) | hover answers (s) | tap opens a place (s) |"
+                "| page | device | kB on the wire | map drawn (s) | hover answers (s) | tap opens a place (s) "
+                f"| its history shown (s) |"
                 f"  (median of {runs})"
             )
-            print("| --- | --- | --- | --- | --- | --- |")
+            print("| --- | --- | --- | --- | --- | --- | --- |")
             for phone in (False, True):
                 for kind, url in pages.items():
                     results = [first_view(browser, url, kind, phone, cpu) for _ in range(runs)]
                     if kind == "ours":  # the taps on loads of their own
                         for result in results:
-                            result["tap_s"] = first_view(browser, url, kind, phone, cpu, tap=True)["tap_s"]
+                            tapped_run = first_view(browser, url, kind, phone, cpu, tap=True)
+                            result.update(tap_s=tapped_run["tap_s"], history_s=tapped_run["history_s"])
                     median = {key: statistics.median(r[key] for r in results) for key in results[0]}
                     device = f"phone ({cpu:g}× CPU)" if phone else "desktop"
-                    hover, tap = (f"{median[k]:.2f}" if k in median else "–" for k in ("hover_s", "tap_s"))
+                    hover, tap, history = (
+                        f"{median[k]:.2f}" if k in median else "–" for k in ("hover_s", "tap_s", "history_s")
+                    )
                     name = {"ours": "/ (ours)", "embed": "/embed", "naive": "naive app"}[kind]
-                    print(f"| {name} | {device} | {median['kB']:.0f} | {median['drawn_s']:.2f} | {hover} | {tap} |")
+                    figures = f"{median['kB']:.0f} | {median['drawn_s']:.2f} | {hover} | {tap} | {history}"
+                    print(f"| {name} | {device} | {figures} |")
             browser.close()
     finally:
         for server in servers:

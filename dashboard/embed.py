@@ -267,7 +267,7 @@ def _place_html(atlas: Atlas, query: EmbedQuery) -> str:
     label, style = panel.badge(content.holder, lang)
     badge = panel.el("span", label, id=ids.EMBED_HOLDER, className="badge", style=style)
     held = panel.el("p", [text.t("page.held_by", lang), badge])
-    nodes = [*panel.head(content, lang), held, *panel.body(content, lang)]
+    nodes = [*panel.head(content.place, lang), held, *panel.body(content, lang)]
     section = panel.el("section", nodes, className="place", **{"aria-label": content.place.name_en})
     return panel.to_html(section)
 

@@ -243,7 +243,7 @@ def table_view(lang: str = "en") -> html.Details:
 
 
 def panel_head(content: PlacePanel, lang: str = "en") -> list[Any]:
-    return [panel_renderer.to_dash(node) for node in panel_renderer.head(content, lang)]
+    return [panel_renderer.to_dash(node) for node in panel_renderer.head(content.place, lang)]
 
 
 def panel_body(content: PlacePanel, lang: str = "en") -> list[Any]:

@@ -7,6 +7,7 @@ Screenshots of key states go to tests/artifacts/.
 from __future__ import annotations
 
 import io
+import json
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -116,6 +117,31 @@ def opened_by_click_at(page: Any, lon: float, lat: float) -> str:
     page.wait_for_function("id => !document.getElementById(id).hidden", arg=ids.PANEL)
     wait_for_text(page, f"#{ids.PANEL} h2", " ")
     return page.evaluate("id => document.querySelector(`#${id} h2`).firstChild.textContent", ids.PANEL).strip()
+
+
+def test_a_tapped_place_opens_with_its_name_and_holder_before_the_server_answers(page: Any, app_url: str) -> None:
+    """The server's panel (history, sources) can wait seconds behind a slow phone's script: the head and the badge
+    come with the map data. Here the panel's callback is held until the head and badge are checked."""
+    held: list[Any] = []
+
+    def asks_for_hama(request: Any) -> bool:
+        inputs = json.loads(request.post_data or "{}").get("inputs", [])
+        return {"id": ids.PLACE, "property": "data", "value": "hama"} in inputs
+
+    open_map(page, f"{app_url}?date=2024-12-05")
+    wait_for_map_date(page, "2024-12-05")
+    page.route("**/_dash-update-component*", lambda r: held.append(r) if asks_for_hama(r.request) else r.continue_())
+    with page.expect_request(asks_for_hama):
+        page.mouse.click(*project(page, *HAMA))
+    page.wait_for_function("id => !document.getElementById(id).hidden", arg=ids.PANEL)
+    wait_for_text(page, f"#{ids.PANEL} h2", "حماة")
+    wait_for_text(page, BADGE, "HTS")
+    assert page.locator(f"#{ids.PANEL} h2").inner_text().startswith("Hama")
+    assert page.locator(f"#{ids.PANEL} .quiet").inner_text() == "City · Hama"
+    assert held and page.locator(f"#{ids.PANEL_BODY}").inner_text().strip() == ""
+    for route in held:
+        route.continue_()
+    wait_for_text(page, f"#{ids.PANEL_BODY}", "2024-12-05")  # the history, from the server
 
 
 def test_a_click_on_the_airbase_beside_hama_opens_the_airbase(page: Any, app_url: str) -> None:

@@ -11,6 +11,7 @@ from typing import Any, TypedDict
 
 from dashboard import text
 from dashboard.model import Atlas, GeoJSON
+from dashboard.render import panel
 from dashboard.render import spec as map_spec
 from dashboard.render.schema import Layer
 from dashboard.timeline import holders_by_date
@@ -73,6 +74,7 @@ class BrowserData(TypedDict):
     below: str
     focusZoom: float
     places: dict[str, PlaceEntry]
+    heads: dict[str, list[panel.Node]]  # each marker's place panel head (render.panel.head), shown on a tap at once
     bounds: list[list[float]] | None
     base: dict[str, Any] | None
     words: dict[str, str]
@@ -149,6 +151,7 @@ def browser_data(atlas: Atlas, basemap: str = "offline", lang: str = "en") -> Br
       as `holderKeys[i]`, its hover title, and its label;
     - `legend[i]`: the key's text for each faction on date i; `asOf[i]`: its date line;
     - `places`: each place's position and its holders as spells (the panel's badge on any date);
+    - `heads`: each marker's panel head, which a tap shows before the server sends the rest of the panel;
     - `base`: on the offline map, the base style in one source (map.js adds its layers);
     - `words`: the catalogue's words map.js writes (play, pause).
     """
@@ -157,6 +160,7 @@ def browser_data(atlas: Atlas, basemap: str = "offline", lang: str = "en") -> Br
     holders = list(holders_by_date(atlas.timeline, atlas.dates).values())
     places = atlas.timeline.places
     first = specs[-1]
+    markers = _markers(atlas, holders, lang)
     return {
         "dates": [d.isoformat() for d in atlas.dates],
         "labels": [text.date_text(d, lang) for d in atlas.dates],
@@ -167,7 +171,7 @@ def browser_data(atlas: Atlas, basemap: str = "offline", lang: str = "en") -> Br
         },
         "legend": [{e["faction"]: e["text"] for e in s["legend"]["entries"]} for s in specs],
         "zones": [s["zones"] for s in specs],
-        "markers": _markers(atlas, holders, lang),
+        "markers": markers,
         "holderKeys": [f"h{i}" for i in range(len(atlas.dates))],
         "layers": browser_layers(atlas, first["layers"]),
         "images": first["images"],
@@ -175,10 +179,16 @@ def browser_data(atlas: Atlas, basemap: str = "offline", lang: str = "en") -> Br
         "below": map_spec.zones_below(atlas, basemap) or map_spec.ZONES_BELOW,
         "focusZoom": map_spec.FOCUS_ZOOM,
         "places": {p.id: {"lat": p.lat, "lon": p.lon, "spells": _spells(atlas, holders, p.id)} for p in places},
+        "heads": _heads(atlas, markers, lang),
         "bounds": first["view"]["bounds"],
         "base": one_source(first["base"]) if basemap == "offline" else None,
         "words": {key: text.t(f"map.{key}", lang) for key in ("play", "pause")},
     }
+
+
+def _heads(atlas: Atlas, markers: GeoJSON, lang: str) -> dict[str, list[panel.Node]]:
+    places = {p.id: p for p in atlas.timeline.places}
+    return {f["properties"]["id"]: panel.head(places[f["properties"]["id"]], lang) for f in markers["features"]}
 
 
 def _spells(atlas: Atlas, holders: list[dict[str, str]], place: str) -> list[Spell]:

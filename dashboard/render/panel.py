@@ -10,7 +10,7 @@ import html
 from typing import Any, TypedDict
 
 from dashboard.i18n import direction, t
-from dashboard.model import INFERRED, Faction
+from dashboard.model import INFERRED, Faction, Place
 from dashboard.render.style import ink
 from dashboard.summary import HistoryRow, PlacePanel, place_name
 
@@ -32,9 +32,9 @@ def badge(faction: Faction, lang: str = "en") -> tuple[str, dict[str, str]]:
     return faction.label_in(lang), {"backgroundColor": faction.colour, "color": ink(faction.colour)}
 
 
-def head(content: PlacePanel, lang: str = "en") -> list[Node]:
-    """The place's name in `lang`, then its name in the other language, its kind and governorate."""
-    place = content.place
+def head(place: Place, lang: str = "en") -> list[Node]:
+    """The place's name in `lang`, then its name in the other language, its kind and governorate (the same on every
+    date: the browser gets each marker's with the map data, to open a tapped place's panel at once)."""
     other = "en" if lang == "ar" else "ar"
     second = place_name(place, other)
     names = [place_name(place, lang)]
