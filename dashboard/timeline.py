@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from types import MappingProxyType
+from typing import Any
 
 from dashboard.model import INFERRED, AreaEvent, Event, Place, Timeline
 
@@ -15,6 +18,30 @@ class Change:
 
     event: Event
     previous: str
+
+
+class _Kept:
+    """Results of a pure function of one large immutable object, kept by that object's identity for the latest few
+    objects (hashing a timeline costs about as much as the look-up). The start-up asks for every date's holders
+    several times (each language's map specs, the tables) and every place panel regroups the events: kept, they are
+    computed once per loaded timeline; a reload makes new objects, so a stale entry is never found."""
+
+    def __init__(self, size: int = 4) -> None:
+        self.size, self.items, self.lock = size, {}, threading.Lock()  # the server's threads share it
+
+    def get(self, key: object, make: Callable[[], Any]) -> Any:
+        hit = self.items.get(id(key))
+        if hit is not None and hit[0] is key:
+            return hit[1]
+        value = make()
+        with self.lock:
+            while len(self.items) >= self.size:
+                self.items.pop(next(iter(self.items)))
+            self.items[id(key)] = (key, value)  # the key is held, so its id is not reused while kept
+        return value
+
+
+_GROUPED, _HOLDERS = _Kept(), _Kept()
 
 
 def date_range(first: date, last: date) -> tuple[date, ...]:
@@ -28,12 +55,16 @@ def timeline_dates(timeline: Timeline, last: date | None = None) -> tuple[date, 
     return date_range(timeline.baseline, end)
 
 
-def events_by_place(events: tuple[Event, ...]) -> dict[str, tuple[Event, ...]]:
-    """Events grouped per place, each group in date order."""
-    grouped: dict[str, list[Event]] = {}
-    for event in sorted(events, key=lambda e: (e.date, e.place_id)):
-        grouped.setdefault(event.place_id, []).append(event)
-    return {place_id: tuple(group) for place_id, group in grouped.items()}
+def events_by_place(events: tuple[Event, ...]) -> Mapping[str, tuple[Event, ...]]:
+    """Events grouped per place, each group in date order (read-only: it is shared)."""
+
+    def group() -> Mapping[str, tuple[Event, ...]]:
+        grouped: dict[str, list[Event]] = {}
+        for event in sorted(events, key=lambda e: (e.date, e.place_id)):
+            grouped.setdefault(event.place_id, []).append(event)
+        return MappingProxyType({place_id: tuple(group) for place_id, group in grouped.items()})
+
+    return _GROUPED.get(events, group)
 
 
 def holder_on(place: Place, events: tuple[Event, ...], day: date) -> str:
@@ -49,7 +80,7 @@ def holder_on(place: Place, events: tuple[Event, ...], day: date) -> str:
     return holder
 
 
-def holders_on(timeline: Timeline, day: date) -> dict[str, str]:
+def holders_on(timeline: Timeline, day: date) -> Mapping[str, str]:
     """Holder of every place on `day`, keyed by place id."""
     return holders_by_date(timeline, (day,))[day]
 
@@ -70,10 +101,14 @@ def place_history(place: Place, events: tuple[Event, ...]) -> tuple[Change, ...]
     return tuple(changes)
 
 
-def holders_by_date(timeline: Timeline, dates: tuple[date, ...]) -> dict[date, dict[str, str]]:
-    """`holders_on` for many dates, grouping the events once."""
+def holders_by_date(timeline: Timeline, dates: tuple[date, ...]) -> dict[date, Mapping[str, str]]:
+    """`holders_on` for many dates (read-only: each date's is computed once per timeline and shared)."""
+    kept: dict[date, Mapping[str, str]] = _HOLDERS.get(timeline, dict)
     grouped = events_by_place(timeline.events)
-    return {d: {p.id: holder_on(p, grouped.get(p.id, ()), d) for p in timeline.places} for d in dates}
+    for d in dates:
+        if d not in kept:
+            kept[d] = MappingProxyType({p.id: holder_on(p, grouped.get(p.id, ()), d) for p in timeline.places})
+    return {d: kept[d] for d in dates}
 
 
 def latest_events_by_date(timeline: Timeline, dates: tuple[date, ...]) -> dict[date, dict[str, Event]]:

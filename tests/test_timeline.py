@@ -2,10 +2,13 @@
 
 from datetime import date
 
+import pytest
+
 from dashboard.model import Event, Faction, Place, Timeline
 from dashboard.timeline import (
     changed_places,
     date_range,
+    events_by_place,
     holder_on,
     holders_by_date,
     holders_on,
@@ -54,6 +57,21 @@ def test_holders_by_date_is_holders_on_for_each_date() -> None:
     days = timeline_dates(TIMELINE)
     assert holders_by_date(TIMELINE, days) == {d: holders_on(TIMELINE, d) for d in days}
     assert holders_by_date(TIMELINE, days)[D("2024-11-29")] == {"town": "contested", "village": "reb"}
+
+
+def test_holders_are_kept_for_each_timeline_and_cannot_be_changed() -> None:
+    """Kept by the timeline's identity: another timeline (here without the 2 Dec event) gets its own answer."""
+    day = D("2024-12-05")
+    without_last = Timeline(FACTIONS, (TOWN, VILLAGE), EVENTS[:2], D("2024-11-26"))
+    assert holders_on(TIMELINE, day)["town"] == "gov"
+    assert holders_on(without_last, day)["town"] == "reb"
+    assert holders_on(TIMELINE, day)["town"] == "gov"
+    assert events_by_place(EVENTS)["town"][-1].holder == "gov"
+    assert events_by_place(EVENTS[:2])["town"][-1].holder == "reb"
+    with pytest.raises(TypeError):
+        holders_on(TIMELINE, day)["town"] = "reb"  # type: ignore[index]
+    with pytest.raises(TypeError):
+        events_by_place(EVENTS)["town"] = ()  # type: ignore[index]
 
 
 def test_place_history_lists_each_change_with_previous_holder() -> None:
