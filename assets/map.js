@@ -112,8 +112,8 @@
 
   /* A click or tap on a place, on the poster or the map, opens its panel: the place picked as the tooltip picks it,
    * set here with no server round trip. A closed panel opens at once with the place's head (its names, kind and
-   * governorate, from the map data) and its holder's badge (dashboardMap.holder): on a slow phone the server's
-   * answer, with the history and sources, waits behind plotly.js and MapLibre's set-up for seconds. */
+   * governorate, from the map data) and its holder on the date drawn: on a slow phone the server's answer, with
+   * the history and sources, waits behind plotly.js and MapLibre's set-up for seconds. */
   function openPlaceAt(map, point) {
     const drawn = tip.query(map, point);
     const [place] = drawn ? drawn.at(C.layers.markers) : [];
