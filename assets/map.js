@@ -124,7 +124,7 @@
       const [label, style] = badge(M.data.factions[place[M.data.holderKeys[drawn.day]]]);
       set(ID.PANEL_HEAD, { children: M.data.heads[place.id].map(toDash) });
       set(ID.PANEL_HOLDER, { children: label, style });
-      set(ID.PANEL_BODY, { children: [] });
+      set(ID.PANEL_BODY, { children: M.data.panelLoading.map(toDash) });
       set(ID.PANEL, { hidden: false });
     }
     set(ID.PLACE, { data: place.id });

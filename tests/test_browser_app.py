@@ -137,8 +137,8 @@ def test_a_tapped_place_opens_with_its_name_and_holder_before_the_server_answers
     wait_for_text(page, f"#{ids.PANEL} h2", "حماة")
     wait_for_text(page, BADGE, "HTS")
     assert page.locator(f"#{ids.PANEL} h2").inner_text().startswith("Hama")
-    assert page.locator(f"#{ids.PANEL} .quiet").inner_text() == "City · Hama"
-    assert held and page.locator(f"#{ids.PANEL_BODY}").inner_text().strip() == ""
+    assert page.locator(f"#{ids.PANEL_HEAD} .quiet").inner_text() == "City · Hama"
+    assert held and page.locator(f"#{ids.PANEL_BODY}").inner_text() == "Loading the control history and sources…"
     for route in held:
         route.continue_()
     wait_for_text(page, f"#{ids.PANEL_BODY}", "2024-12-05")  # the history, from the server

@@ -75,6 +75,7 @@ class BrowserData(TypedDict):
     focusZoom: float
     places: dict[str, PlaceEntry]
     heads: dict[str, list[panel.Node]]  # each marker's place panel head (render.panel.head), shown on a tap at once
+    panelLoading: list[panel.Node]  # the panel's body until the server's answer (render.panel.loading)
     bounds: list[list[float]] | None
     base: dict[str, Any] | None
     words: dict[str, str]
@@ -151,7 +152,8 @@ def browser_data(atlas: Atlas, basemap: str = "offline", lang: str = "en") -> Br
       as `holderKeys[i]`, its hover title, and its label;
     - `legend[i]`: the key's text for each faction on date i; `asOf[i]`: its date line;
     - `places`: each place's position and its holders as spells (the panel's badge on any date);
-    - `heads`: each marker's panel head, which a tap shows before the server sends the rest of the panel;
+    - `heads`: each marker's panel head, which a tap shows before the server sends the rest of the panel, and
+      `panelLoading`, the body meanwhile;
     - `base`: on the offline map, the base style in one source (map.js adds its layers);
     - `words`: the catalogue's words map.js writes (play, pause).
     """
@@ -180,6 +182,7 @@ def browser_data(atlas: Atlas, basemap: str = "offline", lang: str = "en") -> Br
         "focusZoom": map_spec.FOCUS_ZOOM,
         "places": {p.id: {"lat": p.lat, "lon": p.lon, "spells": _spells(atlas, holders, p.id)} for p in places},
         "heads": _heads(atlas, markers, lang),
+        "panelLoading": panel.loading(lang),
         "bounds": first["view"]["bounds"],
         "base": one_source(first["base"]) if basemap == "offline" else None,
         "words": {key: text.t(f"map.{key}", lang) for key in ("play", "pause")},

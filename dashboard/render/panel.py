@@ -44,6 +44,11 @@ def head(place: Place, lang: str = "en") -> list[Node]:
     return [el("h2", names), el("p", f"{kind} · {t(f'governorate.{place.governorate}', lang)}", className="quiet")]
 
 
+def loading(lang: str = "en") -> list[Node]:
+    """The body while the server's answer is on its way (a tap opens the panel with the head at once)."""
+    return [el("p", t("panel.loading", lang), className="quiet")]
+
+
 def _dot(faction: Faction) -> Node:
     return el("span", className="dot", style={"backgroundColor": faction.colour})
 
