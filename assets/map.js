@@ -97,8 +97,12 @@
     },
   };
 
-  /* The holder badge's text and style, as render/panel.py's `badge`. */
-  const badge = (faction) => [faction.label, { backgroundColor: faction.colour, color: faction.ink }];
+  /* The holder badge's text and style for place `id` on date `index`, as render/panel.py's `badge`. */
+  function badgeOn(id, index) {
+    const day = M.data.dates[index];
+    const faction = M.data.factions[M.data.places[id].spells.findLast((s) => s.start <= day).holder];
+    return [faction.label, { backgroundColor: faction.colour, color: faction.ink }];
+  }
 
   /* A tree of render/panel.py (tag, props, children) as Dash html components, as its `to_dash` makes them. */
   const toDash = (node) =>
@@ -120,8 +124,8 @@
     if (!place) return;
     const set = window.dash_clientside.set_props;
     const panel = document.getElementById(ID.PANEL);
-    if (panel && panel.hidden && M.data.heads[place.id]) {
-      const [label, style] = badge(M.data.factions[place[M.data.holderKeys[drawn.day]]]);
+    if (panel && panel.hidden) {
+      const [label, style] = badgeOn(place.id, drawn.day);
       set(ID.PANEL_HEAD, { children: M.data.heads[place.id].map(toDash) });
       set(ID.PANEL_HOLDER, { children: label, style });
       set(ID.PANEL_BODY, { children: M.data.panelLoading.map(toDash) });
@@ -207,9 +211,7 @@
     async holder(index, place, url) {
       await M.load(url);
       if (!place || !validIndex(index) || !(place in M.data.places)) return [noUpdate(), noUpdate()];
-      const day = M.data.dates[index];
-      const spell = M.data.places[place].spells.findLast((s) => s.start <= day);
-      return badge(M.data.factions[spell.holder]);
+      return badgeOn(place, index);
     },
 
     async syncAddress(index, place, mode, since, url) {
