@@ -182,11 +182,12 @@
   /* Until the map has drawn a date, the date asked for is drawn by assets/poster.js over it, centred on the
    * place asked for if there is one (as jumpTo will centre the map). */
   function drawPoster(day) {
-    const mapEl = document.getElementById(ID.MAP);
-    if (!M.data.base || !M.data.bounds || !mapEl || mapEl.dataset.mapDate) return;
+    const drawnMap = document.getElementById(ID.MAP); // not on the page until plotly.js has loaded
+    if (!M.data.base || !M.data.bounds || !document.getElementById(ID.MAP_BOX)) return;
+    if (drawnMap && drawnMap.dataset.mapDate) return;
     if (S.posterDrawn && S.posterDrawn.day === day && S.posterDrawn.focus === S.focus) return;
     S.posterDrawn = { day, focus: S.focus };
-    window.dashboardPoster.show(ID.MAP, {
+    window.dashboardPoster.show(ID.MAP_BOX, {
       background: M.data.background,
       layers: posterLayers(day),
       bounds: M.data.bounds,

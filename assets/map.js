@@ -158,8 +158,8 @@
     map.on("movestart", tip.hide);
   }
 
-  /* The date the page opens on, as soon as the layout is on the page (Dash's callbacks, which set the slider
-   * from the address, wait on a server round trip, by which time plotly.js may be taking the main thread): the
+  /* The date the page opens on, as soon as the page is there (its shell, else Dash's layout: Dash's callbacks, which
+   * set the slider from the address, wait on a server round trip, by which time plotly.js may take the main thread): the
    * address's date if it is one of ours, else the date the layout's label shows. null for a date the server
    * must clamp: showDate draws that one. A place given by its id is focused at once; by name, once jumpTo has
    * it from the server. */
@@ -171,17 +171,37 @@
     return index >= 0 ? index : null;
   }
 
+  /* The page shell (dashboard/shell.py) goes once React has drawn the page, and the poster drawn on it moves into
+   * React's map box, the same box (the canvas keeps its pixels), with the key and the date written for its date. */
+  const shell = document.getElementById(ID.PAGE_SHELL);
+  if (shell) {
+    const handOver = new MutationObserver(() => {
+      const box = document.getElementById(ID.MAP_BOX); // React's, once there: its entry point comes first
+      if (!box || shell.contains(box)) return;
+      handOver.disconnect();
+      shell.remove();
+      window.dashboardPoster.follow();
+      if (!S.posterDrawn) return;
+      M.writeKey(S.posterDrawn.day);
+      window.dash_clientside.set_props(ID.DATE_LABEL, { children: M.data.labels[S.posterDrawn.day] });
+    });
+    handOver.observe(document.body, { childList: true, subtree: true });
+  }
+
   const preload = document.getElementById(ID.MAP_DATA);
   if (preload) {
     M.load(preload.href).then(() => {
       const early = new MutationObserver(drawOpening);
       function drawOpening() {
-        if (!document.getElementById(ID.MAP) || !document.getElementById(ID.DATE_LABEL)) return;
+        // The page's scripts may still be arriving (assets/poster.js after this one): each new node is another try.
+        if (!window.dashboardPoster || !document.getElementById(ID.MAP_BOX)) return;
+        if (!document.getElementById(ID.DATE_LABEL)) return;
         early.disconnect();
         const index = openingIndex();
         if (index === null || S.wanted !== null) return;
         S.focus = M.data.places[new URLSearchParams(window.location.search).get("place")] || null;
         M.drawPoster(index);
+        if (shell && shell.isConnected) document.getElementById(ID.DATE_LABEL).textContent = M.data.labels[index];
       }
       early.observe(document.body, { childList: true, subtree: true });
       drawOpening();

@@ -168,8 +168,8 @@
   let last = null; // what was drawn, to draw again at a new size
   let drawn = []; // each layer drawn, with its features, for featuresAt
 
-  /* The map's element, watched for a new size (the window, or the place panel opening beside it). Dash's Graph
-   * puts a new element with the same id in its place once plotly.js has loaded: it is looked up each time. */
+  /* The map's element, watched for a new size (the window, or the place panel opening beside it); looked up each
+   * time, in case React has put a new element with the same id in its place. */
   let watched = null;
   const resized = new ResizeObserver(() => {
     const mapEl = element();
@@ -185,6 +185,25 @@
       watched = mapEl;
     }
     return mapEl;
+  }
+
+  function place(mapEl) {
+    Object.assign(canvas.style, {
+      left: `${mapEl.offsetLeft}px`,
+      top: `${mapEl.offsetTop}px`,
+      width: `${last.width}px`,
+      height: `${last.height}px`,
+    });
+  }
+
+  /* The poster, drawn over an element that has since been replaced by another with its id (React drawing the
+   * page over its shell), goes over the new one: drawn again only if its size differs. */
+  function follow() {
+    const mapEl = element();
+    if (!canvas || !mapEl) return;
+    mapEl.after(canvas);
+    if (mapEl.clientWidth !== last.width || mapEl.clientHeight !== last.height) show(last.mapId, last);
+    else place(mapEl);
   }
 
   /* Draw `layers` (style layers, each with its `source`: a GeoJSON FeatureCollection) over the element `mapId`,
@@ -205,12 +224,7 @@
     const height = mapEl.clientHeight;
     Object.assign(last, { width, height });
     const ratio = window.devicePixelRatio || 1;
-    Object.assign(canvas.style, {
-      left: `${mapEl.offsetLeft}px`,
-      top: `${mapEl.offsetTop}px`,
-      width: `${width}px`,
-      height: `${height}px`,
-    });
+    place(mapEl);
     canvas.width = Math.round(width * ratio);
     canvas.height = Math.round(height * ratio);
     canvas.dataset.date = date;
@@ -295,5 +309,5 @@
     return tile;
   }
 
-  window.dashboardPoster = { show, remove, hatch, featuresAt, pointOf };
+  window.dashboardPoster = { show, follow, remove, hatch, featuresAt, pointOf };
 })();

@@ -20,6 +20,7 @@ from dashboard import (
     routes,
     security,
     serving,
+    shell,
     text,
 )
 from dashboard.callbacks import register_callbacks
@@ -69,14 +70,19 @@ def create_app(settings: Settings, atlas: Atlas | None = None) -> Dash:
             below=parts[lang].below,
             lang=lang,
         )
-    app.index_string = app.index_string.replace("{%favicon%}", language.HEAD)
+    app.index_string = app.index_string.replace("{%favicon%}", language.HEAD).replace(
+        "{%app_entry%}", "{%app_entry%}" + language.SHELL
+    )
     app.layout = layouts["en"]
     register_callbacks(app, atlas, index)
     embed.register_share(app)
     routes.install(app, atlas, numbers, renders.exports_for(atlas, settings.state_dir))
     security.install(app, embed_origins=settings.embed_origins, remote_map=settings.basemap != "offline")
     serving.install(app, layouts, language.referrer_lang)
-    language.install(app, titles={lang: page_title(atlas, lang) for lang in text.LANGS}, heads=heads)
+    titles = {lang: page_title(atlas, lang) for lang in text.LANGS}
+    shells = {lang: shell.page_shell(tree) for lang, tree in layouts.items()}
+    language.install(app, titles=titles, heads=heads, shells=shells)
+    shell.install(app)
     return app
 
 

@@ -3,6 +3,7 @@
 URL = "url"
 NOTICE = "notice"
 MAP = "map"
+MAP_BOX = "map-box"  # the map's box, on the page before plotly.js has loaded: the poster is drawn over it
 KEY_TOGGLE = "map-key-toggle"  # shows and hides the key on phones (assets/ui-access.js)
 MAP_KEY = "map-key"  # the map's key (date, each faction's share, claimed ground); map.js updates it
 DATA_URL = "data-url"  # store: the content-hashed URL of every date's map data
@@ -53,6 +54,7 @@ SHARE_DOWNLOAD = "share-download"  # its links: share-download-<format>
 
 # Elements outside Dash's layout, shared with assets/*.js through assets/constants.js
 MAP_DATA = "map-data"  # the app page's preload link to the map data (app.py)
+PAGE_SHELL = "page-shell"  # the page as static HTML, until React has drawn it (shell.py, assets/map.js)
 EMBED_DATA = "embed-data"  # the /embed page's figure and texts (embed.py, assets/embed.js)
 EMBED_ALT = "alt"  # the /embed page's text alternative
 EMBED_HOLDER = "holder-badge"  # the /embed page's holder badge

@@ -18,6 +18,7 @@ from flask import has_request_context, request
 from dashboard.i18n import LANGS, direction
 
 HEAD = "<!--language-head-->"  # where the index string takes each language's own head elements
+SHELL = "<!--language-shell-->"  # where it takes each language's page shell (shell.py), after Dash's entry point
 _HTML = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
 _TITLE = re.compile(r"<title>.*?</title>", re.IGNORECASE | re.DOTALL)
 
@@ -65,9 +66,10 @@ def html_tag(lang: str) -> str:
     return f'<html lang="{lang}" dir="{direction(lang)}">'
 
 
-def install(app: Dash, *, titles: Mapping[str, str], heads: Mapping[str, str]) -> None:
-    """Dash's index page in the language of each request: `<html lang dir>`, `titles[lang]`, and `heads[lang]` where
-    the index string has `HEAD`. Answers vary with Accept-Language (it chooses when the address does not)."""
+def install(app: Dash, *, titles: Mapping[str, str], heads: Mapping[str, str], shells: Mapping[str, str]) -> None:
+    """Dash's index page in the language of each request: `<html lang dir>`, `titles[lang]`, `heads[lang]` where
+    the index string has `HEAD` and `shells[lang]` where it has `SHELL`. Answers vary with Accept-Language (it
+    chooses when the address does not)."""
     interpolate: Callable[..., str] = app.interpolate_index
 
     def interpolate_index(**parts: str) -> str:
@@ -75,7 +77,7 @@ def install(app: Dash, *, titles: Mapping[str, str], heads: Mapping[str, str]) -
         page = interpolate(**{**parts, "title": ""})
         page = _HTML.sub(html_tag(lang), page, count=1)
         page = _TITLE.sub(lambda _: f"<title>{_escape(titles[lang])}</title>", page, count=1)
-        return page.replace(HEAD, heads[lang], 1)
+        return page.replace(HEAD, heads[lang], 1).replace(SHELL, shells[lang], 1)
 
     app.interpolate_index = interpolate_index  # type: ignore[method-assign]
 

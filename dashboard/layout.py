@@ -73,16 +73,20 @@ def page(
                         title=t("page.key_label", lang),
                         **{"aria-expanded": "false", "aria-controls": ids.MAP_KEY},
                     ),
-                    dcc.Graph(
-                        id=ids.MAP,
+                    html.Div(
+                        id=ids.MAP_BOX,
                         className="map",
-                        figure=figure,
-                        config={
-                            "displaylogo": False,
-                            "scrollZoom": True,
-                            "modeBarButtonsToRemove": ["select2d", "lasso2d"],
-                            **plotly_config(lang),
-                        },
+                        children=dcc.Graph(
+                            id=ids.MAP,
+                            className="map-graph",
+                            figure=figure,
+                            config={
+                                "displaylogo": False,
+                                "scrollZoom": True,
+                                "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+                                **plotly_config(lang),
+                            },
+                        ),
                     ),
                     *stage,
                     panel(lang),

@@ -14,7 +14,7 @@ from PIL import Image
 from shapely.geometry import MultiPoint, Point, shape
 from shapely.ops import unary_union
 
-from dashboard import figures
+from dashboard import figures, text
 from dashboard.model import Atlas
 from dashboard.timeline import holders_on
 
@@ -170,11 +170,11 @@ def test_the_first_paint_answers_hover_and_a_tap_on_a_place_before_plotly_arrive
     assert errors == []
 
 
-# In the page: the map's box when the first paint is first drawn on it.
+# In the page: the map's box when the first paint is first drawn on it (the page shell's, before Dash has drawn).
 BOX_AT_FIRST_PAINT = """new MutationObserver((_, watch) => {
   if (!document.querySelector("canvas.map-poster")) return;
   watch.disconnect();
-  window.boxAtFirstPaint = document.getElementById("map").getBoundingClientRect().toJSON();
+  window.boxAtFirstPaint = document.getElementById("map-box").getBoundingClientRect().toJSON();
 }).observe(document, { subtree: true, childList: true });"""
 
 
@@ -200,3 +200,89 @@ def test_the_first_paint_is_drawn_where_the_map_stays(
     context.close()
     assert first is not None
     assert {k: round(first[k]) for k in last} == {k: round(last[k]) for k in last}
+
+
+# Boxes a reader sees before Dash has drawn the page (dashboard/shell.py) and after.
+SHELL_BOXES = (
+    "#map-box",
+    "canvas.map-poster",
+    "#map-key",
+    ".topbar",
+    ".topbar .dash-dropdown",
+    ".controls",
+    ".controls .speed",
+    "#date-label",
+    ".slider-room",
+    ".dash-dropdown.changes-since",
+)
+BOXES = """(selectors) => Object.fromEntries(selectors.map((s) => {
+  const e = document.querySelector(s);
+  return [s, e && Object.values(e.getBoundingClientRect().toJSON()).slice(0, 4).map(Math.round)];
+}))"""
+
+
+@pytest.mark.parametrize(
+    ("size", "lang"),
+    [((1280, 800), "en"), ((1280, 800), "ar"), ((390, 844), "en"), ((390, 844), "ar")],
+    ids=["desktop-en", "desktop-ar", "phone-en", "phone-ar"],
+)
+def test_the_page_shell_shows_the_date_before_dash_and_the_page_drawn_over_it_moves_nothing(
+    browser: Any, app_url: str, size: tuple[int, int], lang: str
+) -> None:
+    """With Dash's layout held back, the index page's shell already shows the header, the key, the date controls and
+    the poster of the date asked for; once React has drawn the page the shell is gone, every box is where it was and
+    the poster (moved into React's map box) shows the same pixels."""
+    phone = size[0] < 600
+    context = browser.new_context(
+        viewport={"width": size[0], "height": size[1]}, is_mobile=phone, has_touch=phone, locale="en-GB"
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    layout: list[Any] = []
+    page.route("**/_dash-layout*", lambda route: layout.append(route))  # noqa: PLW0108 (a bound method is refused)
+    page.route("**/plotly.min.js*", lambda route: None)  # never answered: the poster stays
+    page.goto(f"{app_url}?lang={lang}&date={BEFORE}")
+    page.wait_for_selector(f'#page-shell {POSTER}[data-date="{BEFORE}"]', state="attached")
+    assert page.locator("#react-entry-point .app").count() == 0  # Dash has drawn nothing yet
+    label = page.locator("#date-label").text_content()
+    assert label == text.date_text(BEFORE, lang)
+    assert page.locator("#map-key .as-of").text_content() == text.as_of_text(BEFORE, lang)
+    before, shell_pixels = page.evaluate(BOXES, SHELL_BOXES), pixels(page)
+    screenshot(page, f"page-shell-{lang}-{size[0]}")
+    if not layout:
+        page.wait_for_event("request", predicate=lambda request: "_dash-layout" in request.url)
+    layout[0].continue_()
+    page.wait_for_selector("#react-entry-point #map-box", state="attached")
+    assert page.locator("#page-shell").count() == 0
+    page.wait_for_selector(f"#react-entry-point {POSTER}", state="attached")
+    after = page.evaluate(BOXES, SHELL_BOXES)
+    assert None not in before.values()
+    assert before == after
+    box = page.locator("#map-box").bounding_box()
+    area = (slice(int(box["y"]), int(box["y"] + box["height"])), slice(int(box["x"]), int(box["x"] + box["width"])))
+    assert np.abs(pixels(page)[area] - shell_pixels[area]).max() <= 2  # the same picture, not drawn again elsewhere
+    assert page.locator("#date-label").text_content() == label
+    context.close()
+    assert errors == []
+
+
+def test_the_first_paint_waits_for_its_own_scripts_whatever_order_they_arrive_in(
+    page: Any, app_url: str, recorder: Recorder
+) -> None:
+    """The map data can be read before assets/poster.js has arrived (map.js comes first): the poster is then drawn
+    once poster.js is there, still in the page shell, before Dash has drawn anything."""
+    held: dict[str, list[Any]] = {"layout": [], "poster": []}
+    page.route("**/_dash-layout*", lambda route: held["layout"].append(route))  # noqa: PLW0108 (as above)
+    page.route("**/assets/poster.js*", lambda route: held["poster"].append(route))  # noqa: PLW0108
+    page.goto(f"{app_url}?date={BEFORE}", wait_until="commit")
+    page.wait_for_function("() => window.dashboardMapParts && window.dashboardMapParts.data !== null")
+    assert page.locator(POSTER).count() == 0
+    held["poster"][0].continue_()
+    page.wait_for_selector(f'#page-shell {POSTER}[data-date="{BEFORE}"]', state="attached")
+    assert page.locator("#react-entry-point .app").count() == 0
+    page.unroute("**/_dash-layout*")
+    for route in held["layout"]:
+        route.continue_()
+    wait_for_map_date(page, BEFORE.isoformat())
+    assert recorder.errors == []
