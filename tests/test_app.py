@@ -167,8 +167,8 @@ def test_every_clientside_function_exists_in_map_js(app) -> None:
 def test_ids_map_js_uses_come_from_the_generated_constants() -> None:
     source = "".join(p.read_text(encoding="utf-8") for p in sorted(MAP_JS.parent.glob("map*.js")))
     used = set(re.findall(r"\bID\.([A-Z_]+)", source))
-    assert used == {"PREV", "NEXT", "PLAY", "MAP", "MAP_KEY", "SEARCH", "SLIDER", "DATE_LABEL", "MAP_DATA",
-                    "LANG_SWITCH", "PLACE", "PANEL", "PANEL_HEAD", "PANEL_BODY", "PANEL_HOLDER"}
+    assert used == {"PREV", "NEXT", "PLAY", "MAP", "MAP_BOX", "MAP_KEY", "SEARCH", "SLIDER", "DATE_LABEL", "MAP_DATA",
+                    "PAGE_SHELL", "LANG_SWITCH", "PLACE", "PANEL", "PANEL_HEAD", "PANEL_BODY", "PANEL_HOLDER"}
     assert all(hasattr(ids, name) for name in used)
 
 
