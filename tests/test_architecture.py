@@ -48,7 +48,7 @@ FLOW = [
 ]
 LATER = ("figures", "charts", "language", "layout", "callbacks", "embed", "downloads", "analytics_layout",
          "analytics_callbacks", "security", "serving", "routes", "app", "live_data", "cli", "export", "gis",
-         "renders", "site", "render/constants", "cli_export", "cli_options")  # fmt: skip
+         "renders", "site", "render/constants", "cli_export", "cli_options", "shell")  # fmt: skip
 
 
 @pytest.mark.parametrize("level", range(len(FLOW)))
