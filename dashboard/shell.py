@@ -7,9 +7,12 @@ parsed, and assets/poster.js draws the opening date into that box as soon as the
 lies over React's page (`assets/style.css` `.page-shell`), inert and hidden from screen readers, and assets/map.js
 removes it, moving the poster into React's map box, once React has drawn the page: the same boxes, so nothing moves.
 
-Dash's html components are written as their elements; other components (dcc's) are left as empty boxes with their
-class, as React draws them before their scripts arrive: the page's CSS keeps their room (the search box's height,
-the slider's). Their ids are left out (React's elements carry them); html elements keep theirs, for the poster.
+Dash's html components are written as their elements. Of dcc's, the radio items, checklists and dropdowns are
+written as dcc 4.x draws them (they take room in rows of controls: `tests/test_browser_poster.py` checks that every
+box stays where it was when React's page replaces the shell, at 1280 and 390 px, in English and Arabic); the others
+are empty boxes with their class, as React draws them before their scripts arrive, the page's CSS keeping their room
+(the slider's). dcc's ids are left out (React's elements carry them); html elements keep theirs, for the poster.
+The index page also lists the app's scripts before React's and Dash's (`assets_first`).
 """
 
 from __future__ import annotations
