@@ -158,11 +158,11 @@
     map.on("movestart", tip.hide);
   }
 
-  /* The date the page opens on, as soon as the page is there (its shell, else Dash's layout: Dash's callbacks, which
-   * set the slider from the address, wait on a server round trip, by which time plotly.js may take the main thread): the
-   * address's date if it is one of ours, else the date the layout's label shows. null for a date the server
-   * must clamp: showDate draws that one. A place given by its id is focused at once; by name, once jumpTo has
-   * it from the server. */
+  /* The date the page opens on, as soon as the page is there (its shell, else Dash's layout; Dash's callbacks, which
+   * set the slider from the address, wait on a server round trip, by which time plotly.js may take the main
+   * thread): the address's date if it is one of ours, else the date the layout's label shows. null for a date the
+   * server must clamp: showDate draws that one. A place given by its id is focused at once; by name, once jumpTo
+   * has it from the server. */
   function openingIndex() {
     const asked = new URLSearchParams(window.location.search).get("date");
     if (asked !== null) return M.data.dates.includes(asked) ? M.data.dates.indexOf(asked) : null;
