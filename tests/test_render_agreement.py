@@ -66,6 +66,11 @@ def test_static_figure_and_replay_draw_the_spec(day: date, lang: str, focus: str
     assert static["layout"]["title"]["text"] == spec["title"]
     marked = [t for t in static["data"] if t.get("marker", {}).get("size") == 24]
     assert [t["text"] for t in marked] == ([[f"<b>{spec['focus']['name']}</b>"]] if focus else [])
+    # Every labelled place's name once: the focused place's only in bold, by its ring.
+    names = {f["properties"]["id"]: f["properties"]["text"] for f in spec["markers"]["features"]}
+    assert focus is None or names[focus]  # a place with a label of its own
+    labels = {**names, **({focus: ""} if focus else {})}
+    assert dict(zip(places_of(static["data"])["customdata"], places_of(static["data"])["text"], strict=True)) == labels
     # The replay (the HTML export and /embed) shows the same on that date, whichever date it starts from.
     replay = export.Replay(ATLAS, lang)
     figure = replay.figure(start=DAYS[0], place=focus)
@@ -73,6 +78,7 @@ def test_static_figure_and_replay_draw_the_spec(day: date, lang: str, focus: str
     shown = [dict(figure["data"][i], **t) for i, t in zip(frame["traces"], frame["data"], strict=True)]
     assert [t["name"] for t in zones_of(shown)] == want["legend"]
     assert list(places_of(shown)["marker"]["color"]) == want["markers"]
+    assert dict(zip(places_of(shown)["customdata"], places_of(shown)["text"], strict=True)) == labels
     assert frame["layout"]["title"]["text"] == spec["title"]
 
 

@@ -94,9 +94,12 @@ def framed(drawing: Figure, atlas: Atlas, *, lang: str, focus: Focus | None, vie
     """A drawing as a figure of its own (nothing shared with `drawing` is changed): the view, the scale bar under
     every trace, the legend on or off, the focused place marked."""
     west, south, east, north = view or region(atlas)
+    drawn = drawing["data"]
+    if focus is not None:  # its name is drawn once, in bold, by marked_place
+        drawn = [_unlabelled(t, focus["id"]) if t.get("uid") == traces.PLACES_UID else t for t in drawn]
     # Choropleths always draw under scattergeo traces. A scattergeo comes first: plotly.js fetches a world topojson
     # from its CDN when the first trace of a geo subplot has a `locationmode`, as every choropleth has.
-    data = [*scale_bar(west, south, east, north, lang), *drawing["data"]]
+    data = [*scale_bar(west, south, east, north, lang), *drawn]
     if focus is not None:
         data.append(marked_place(focus))
     layout = {**drawing["layout"], "margin": {"l": 0, "r": 0, "t": TITLE_HEIGHT, "b": 0}, "showlegend": legend}
@@ -215,7 +218,15 @@ def scale_bar(west: float, south: float, east: float, north: float, lang: str = 
     ]
 
 
+def _unlabelled(places: Trace, place_id: str) -> Trace:
+    """The places trace without `place_id`'s label (a copy: the drawing is shared by every view and focus)."""
+    ids, labels = places["customdata"], places["text"]
+    return {**places, "text": ["" if pid == place_id else label for pid, label in zip(ids, labels, strict=True)]}
+
+
 def marked_place(focus: Focus) -> Trace:
+    """A ring round the focused place and its name in bold, where the places trace puts a name (a date's frame
+    changes the places' colours, never their names: the name stays drawn once on every date)."""
     return {
         "type": "scattergeo",
         "lon": [focus["lon"]],
@@ -223,7 +234,7 @@ def marked_place(focus: Focus) -> Trace:
         "mode": "markers+text",
         "marker": {"size": 24, "color": "rgba(0,0,0,0)", "line": {"color": "#111", "width": 3}},
         "text": [f"<b>{focus['name']}</b>"],
-        "textposition": "bottom center",
+        "textposition": "top right",
         "textfont": {"family": map_spec.LABEL_FONT, "size": 15, "color": "#111"},
         "hoverinfo": "skip",
         "showlegend": False,

@@ -21,6 +21,7 @@ Flavour = Literal["map", "geo"]
 Trace = dict[str, Any]
 PLACE_HOVER = "<b>{0}</b> · {1}<br>{2}"
 CLEAR = "rgba(0,0,0,0)"
+PLACES_UID = "places"  # the places trace (markers, names, hover), which a focus changes (geo.framed)
 VIEW_PX = 1000  # the width an export's map is drawn at, roughly: the hatch's pixel size becomes degrees with it
 
 
@@ -224,7 +225,7 @@ def place_traces(spec: MapSpec, flavour: Flavour = "map") -> list[Trace]:
         },
         {
             "type": scatter,
-            "uid": "places",
+            "uid": PLACES_UID,
             "name": "Places",
             "lat": lat,
             "lon": lon,
