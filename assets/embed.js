@@ -62,6 +62,23 @@
     }
   }
 
+  /* Plotly's geo text has no collision test (MapLibre's labels and the poster's have): a name that would overlap one
+   * already kept is hidden, as MapLibre does. What is drawn on top comes first (the focused place's bold name, then
+   * the places in their order), so the scale bar's label, drawn first, gives way last. Run after every plot. */
+  function declutter() {
+    const kept = [];
+    for (const trace of [...gd.querySelectorAll("g.trace.scattergeo")].reverse()) {
+      for (const label of trace.querySelectorAll("text")) {
+        label.style.display = "";
+        const box = label.getBoundingClientRect();
+        if (!box.width) continue;
+        const overlaps = kept.some((b) => box.left < b.right && b.left < box.right && box.top < b.bottom && b.top < box.bottom);
+        if (overlaps) label.style.display = "none";
+        else kept.push(box);
+      }
+    }
+  }
+
   /* Everything around the map follows the date it has drawn. */
   function shown() {
     const day = gd.layout.meta.date;
@@ -172,6 +189,8 @@
     .then(() => {
       for (const button of gd.querySelectorAll(".modebar-btn")) button.setAttribute("tabindex", "-1");
       gd.on("plotly_animated", shown);
+      gd.on("plotly_afterplot", declutter);
+      declutter();
       listen();
       shown();
       if (data.play) start();

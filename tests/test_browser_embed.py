@@ -147,3 +147,35 @@ def test_a_step_before_the_other_dates_arrive_is_drawn_when_they_do(page: Any, f
     wait_for_date(page, "2024-12-07")
     assert page.locator(f"#{ids.DATE_LABEL}").text_content() == "7 December 2024"
     assert len(held) == 1
+
+
+# The map's names that are shown, as [text, left, top, right, bottom] (Plotly's geo text has no collision test of
+# its own: assets/embed.js hides a name that would overlap one already kept).
+SHOWN_NAMES = """() => [...document.querySelectorAll('#map g.trace.scattergeo text')]
+  .filter((t) => t.textContent && t.style.display !== 'none')
+  .map((t) => { const b = t.getBoundingClientRect(); return [t.textContent, b.left, b.top, b.right, b.bottom]; })"""
+
+
+@pytest.mark.parametrize("size", [(390, 700), (1280, 800)], ids=["phone", "desktop"])
+def test_embed_names_never_overlap_and_the_focused_place_and_big_cities_keep_theirs(
+    browser: Any, framing: tuple[str, str], size: tuple[int, int]
+) -> None:
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    page.goto(f"{framing[1]}/embed?date=2024-12-08&place=damascus")
+    wait_for_date(page, "2024-12-08")
+
+    def check() -> None:
+        shown = page.evaluate(SHOWN_NAMES)
+        names = [name for name, *_ in shown]
+        assert names.count("Damascus") == 1 and {"Aleppo", "Homs", "Hama", "100 km"} <= set(names)
+        for i, (a, *box) in enumerate(shown):
+            for b, *other in shown[i + 1 :]:
+                overlap = box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]
+                assert not overlap, f"{a!r} overlaps {b!r} at {size[0]} px"
+
+    check()
+    page.click(f"#{ids.NEXT}")  # the next date, a frame: Plotly draws the names again
+    wait_for_date(page, "2024-12-09")
+    check()
+    context.close()

@@ -68,7 +68,10 @@ def shares(atlas: Atlas, day: date) -> dict[str, float]:
 
 
 def shown_places(atlas: Atlas) -> tuple[Place, ...]:
-    return tuple(p for p in atlas.timeline.places if p.kind in MARKER_KINDS)
+    """The places with a marker, the most populous first: every renderer gives their labels room in this order (a
+    label that would overlap one already placed is left out, as MapLibre does), so Aleppo's wins over al-Bab's."""
+    shown = [p for p in atlas.timeline.places if p.kind in MARKER_KINDS]
+    return tuple(sorted(shown, key=lambda p: -(p.population or 0)))
 
 
 def marker_size(place: Place) -> float:
