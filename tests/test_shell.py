@@ -20,7 +20,7 @@ def test_html_components_are_written_as_their_elements_with_react_s_attribute_na
         style={"backgroundColor": "red", "marginTop": 4, "opacity": 0.5, "zIndex": 2, "left": 0},
         children=[
             '1 < 2 & "quoted"',
-            html.Span("y", hidden=True, title="it's", **{"aria-label": "z", "data-k": "v"}),
+            html.Span("y", hidden=True, title="it's"),
             html.Label("n", htmlFor="i", tabIndex=0, hidden=False),
             html.Img(src="/a.png", alt=""),
             html.Button("go", n_clicks=3),
@@ -31,12 +31,18 @@ def test_html_components_are_written_as_their_elements_with_react_s_attribute_na
     assert static_html(tree) == (
         '<div id="x" class="a b" style="background-color:red;margin-top:4px;opacity:0.5;z-index:2;left:0">'
         '1 &lt; 2 &amp; "quoted"'
-        '<span hidden title="it&#x27;s" aria-label="z" data-k="v">y</span>'
+        '<span hidden title="it&#x27;s">y</span>'
         '<label for="i" tabindex="0">n</label>'
         '<img alt="" src="/a.png">'
         "<button>go</button>"
         "7</div>"
     )
+
+
+def test_aria_and_data_attributes_are_written_as_given() -> None:
+    written = static_html(html.Span("y", **{"aria-label": "a & b", "data-k": "v"}))
+    assert written.startswith("<span ") and written.endswith(">y</span>")
+    assert set(re.findall(r'[\w-]+="[^"]*"', written)) == {'aria-label="a &amp; b"', 'data-k="v"'}  # any order
 
 
 def test_dcc_components_are_boxes_without_their_ids_and_stores_are_nothing() -> None:
