@@ -162,7 +162,6 @@ def browser_data(atlas: Atlas, basemap: str = "offline", lang: str = "en") -> Br
     holders = list(holders_by_date(atlas.timeline, atlas.dates).values())
     places = atlas.timeline.places
     first = specs[-1]
-    markers = _markers(atlas, holders, lang)
     return {
         "dates": [d.isoformat() for d in atlas.dates],
         "labels": [text.date_text(d, lang) for d in atlas.dates],
@@ -173,7 +172,7 @@ def browser_data(atlas: Atlas, basemap: str = "offline", lang: str = "en") -> Br
         },
         "legend": [{e["faction"]: e["text"] for e in s["legend"]["entries"]} for s in specs],
         "zones": [s["zones"] for s in specs],
-        "markers": markers,
+        "markers": _markers(atlas, holders, lang),
         "holderKeys": [f"h{i}" for i in range(len(atlas.dates))],
         "layers": browser_layers(atlas, first["layers"]),
         "images": first["images"],
@@ -181,17 +180,12 @@ def browser_data(atlas: Atlas, basemap: str = "offline", lang: str = "en") -> Br
         "below": map_spec.zones_below(atlas, basemap) or map_spec.ZONES_BELOW,
         "focusZoom": map_spec.FOCUS_ZOOM,
         "places": {p.id: {"lat": p.lat, "lon": p.lon, "spells": _spells(atlas, holders, p.id)} for p in places},
-        "heads": _heads(atlas, markers, lang),
+        "heads": {p.id: panel.head(p, lang) for p in map_spec.shown_places(atlas)},  # the markers' places
         "panelLoading": panel.loading(lang),
         "bounds": first["view"]["bounds"],
         "base": one_source(first["base"]) if basemap == "offline" else None,
         "words": {key: text.t(f"map.{key}", lang) for key in ("play", "pause")},
     }
-
-
-def _heads(atlas: Atlas, markers: GeoJSON, lang: str) -> dict[str, list[panel.Node]]:
-    places = {p.id: p for p in atlas.timeline.places}
-    return {f["properties"]["id"]: panel.head(places[f["properties"]["id"]], lang) for f in markers["features"]}
 
 
 def _spells(atlas: Atlas, holders: list[dict[str, str]], place: str) -> list[Spell]:
