@@ -87,6 +87,14 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
+def sized_context(browser: Any, width: int, height: int) -> Any:
+    """A fresh browser context `width` × `height`; below 600 px a phone's (touch, mobile viewport)."""
+    phone = width < 600
+    return browser.new_context(
+        viewport={"width": width, "height": height}, is_mobile=phone, has_touch=phone, locale="en-GB"
+    )
+
+
 @pytest.fixture
 def recorder() -> Recorder:
     return Recorder()

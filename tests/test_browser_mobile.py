@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browser_support import RENDER_TIMEOUT_MS, project, screenshot, wait_for_map_date, wait_for_text
+from browser_support import RENDER_TIMEOUT_MS, project, screenshot, sized_context, wait_for_map_date, wait_for_text
 
 from dashboard import ids
 
@@ -56,10 +56,7 @@ def device(browser: Any) -> Iterator[Any]:
     contexts, errors = [], []
 
     def open_page(width: int, height: int) -> Any:
-        phone = width < 600
-        context = browser.new_context(
-            viewport={"width": width, "height": height}, is_mobile=phone, has_touch=phone, locale="en-GB"
-        )
+        context = sized_context(browser, width, height)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(RENDER_TIMEOUT_MS)

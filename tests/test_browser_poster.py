@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from browser_support import Recorder, project, screenshot, wait_for_map_date
+from browser_support import Recorder, project, screenshot, sized_context, wait_for_map_date
 from PIL import Image
 from shapely.geometry import MultiPoint, Point, shape
 from shapely.ops import unary_union
@@ -132,7 +132,7 @@ def test_the_first_paint_answers_hover_and_a_tap_on_a_place_before_plotly_arrive
     """Hover names the place (or the zone) under the pointer and a tap on a place opens its panel, while plotly.js,
     and so MapLibre, is still held back: a reader on a slow phone can use the map seconds sooner."""
     size = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 800}
-    context = browser.new_context(viewport=size, is_mobile=phone, has_touch=phone, locale="en-GB")
+    context = sized_context(browser, size["width"], size["height"])
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -188,10 +188,7 @@ def test_the_first_paint_is_drawn_where_the_map_stays(
 ) -> None:
     """The search box, the slider and the "changes since" box draw once their scripts arrive; their room is kept
     from the first paint, so the map (and the places a reader aims at on the poster) does not move or resize."""
-    phone = size[0] < 600
-    context = browser.new_context(
-        viewport={"width": size[0], "height": size[1]}, is_mobile=phone, has_touch=phone, locale="en-GB"
-    )
+    context = sized_context(browser, *size)
     page = context.new_page()
     page.add_init_script(BOX_AT_FIRST_PAINT)
     page.goto(f"{app_url}?lang={lang}")
@@ -232,10 +229,7 @@ def test_the_page_shell_shows_the_date_before_dash_and_the_page_drawn_over_it_mo
     """With Dash's layout held back, the index page's shell already shows the header, the key, the date controls and
     the poster of the date asked for; once React has drawn the page the shell is gone, every box is where it was and
     the poster (moved into React's map box) shows the same pixels."""
-    phone = size[0] < 600
-    context = browser.new_context(
-        viewport={"width": size[0], "height": size[1]}, is_mobile=phone, has_touch=phone, locale="en-GB"
-    )
+    context = sized_context(browser, *size)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))

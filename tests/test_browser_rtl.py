@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from browser_support import RENDER_TIMEOUT_MS, screenshot, wait_for_map_date, wait_for_text
+from browser_support import RENDER_TIMEOUT_MS, screenshot, sized_context, wait_for_map_date, wait_for_text
 
 from dashboard import ids
 from dashboard.i18n import t
@@ -46,10 +46,7 @@ def screen(request: pytest.FixtureRequest, browser: Any) -> Iterator[Callable[[s
     """`open(path)`: the page at `path` in a fresh context of this screen (a touch phone below 600 px), once the map
     has drawn a date. An uncaught error on the page fails the test."""
     width, height = SCREENS[request.param]
-    phone = width < 600
-    context = browser.new_context(
-        viewport={"width": width, "height": height}, is_mobile=phone, has_touch=phone, locale="en-GB"
-    )
+    context = sized_context(browser, width, height)
     errors: list[str] = []
 
     def open_page(path: str) -> Any:
@@ -58,7 +55,7 @@ def screen(request: pytest.FixtureRequest, browser: Any) -> Iterator[Callable[[s
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(path)
         page.wait_for_selector("#map[data-map-date]", state="attached", timeout=RENDER_TIMEOUT_MS)
-        page.phone = phone  # type: ignore[attr-defined]
+        page.phone = width < 600  # type: ignore[attr-defined]
         page.screen_name = request.param  # type: ignore[attr-defined]
         return page
 
